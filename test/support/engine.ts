@@ -1,0 +1,53 @@
+/**
+ * Integration tests need a real Docker engine with the sysbox-runc runtime (real or the stand-in)
+ * and the development images. Without one they skip with the reason; with REQUIRE_DOCKER=1 (CI)
+ * a missing engine fails the run instead.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/** Debian's docker client matches the development engine; fall back to whatever is on PATH. */
+export const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+export const RUNNER_IMAGE = 'secure-dind/runner-image:dev';
+export const BUSYBOX_IMAGE = 'secure-dind/busybox:test';
+export const TEST_RUNTIME = 'sysbox-runc';
+
+async function probe(): Promise<string | undefined> {
+  try {
+    const { stdout } = await execFileAsync(DOCKER_CLI, ['info', '--format', '{{json .Runtimes}}'], {
+      env: { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' },
+      timeout: 15_000,
+    });
+    if (!(TEST_RUNTIME in JSON.parse(stdout))) return `the engine has no ${TEST_RUNTIME} runtime`;
+    for (const image of [RUNNER_IMAGE, BUSYBOX_IMAGE]) {
+      await execFileAsync(DOCKER_CLI, ['image', 'inspect', image], { timeout: 15_000 }).catch(() => {
+        throw new Error(`image ${image} is missing`);
+      });
+    }
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message.split('\n')[0] : String(error);
+  }
+}
+
+const reason = await probe();
+if (reason !== undefined) {
+  const message = `Docker engine not ready for integration tests: ${reason}. Run: sudo bash test/support/dev-engine.sh`;
+  if (process.env.REQUIRE_DOCKER === '1') throw new Error(`${message} (REQUIRE_DOCKER=1)`);
+  console.warn(`SKIPPING integration tests: ${message}`);
+}
+
+/** True when integration tests can run; use with describe.runIf(engineReady). */
+export const engineReady = reason === undefined;
+
+/** Runs the docker CLI against the outer (host) engine and returns stdout. */
+export async function hostDocker(args: readonly string[]): Promise<string> {
+  const { stdout } = await execFileAsync(DOCKER_CLI, [...args], {
+    env: { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
