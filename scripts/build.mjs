@@ -10,15 +10,23 @@ const common = {
   format: 'esm',
   legalComments: 'none',
   logLevel: 'warning',
-  // ESM bundles of CommonJS dependencies need a real `require`.
+  // ESM bundles of CommonJS dependencies need a real `require`, `__dirname` and `__filename`.
   banner: {
-    js: "import { createRequire as __secureDindCreateRequire } from 'node:module'; const require = __secureDindCreateRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __sdCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __sdFileURLToPath } from 'node:url';",
+      "import { dirname as __sdDirname } from 'node:path';",
+      'const require = __sdCreateRequire(import.meta.url);',
+      'const __filename = __sdFileURLToPath(import.meta.url);',
+      'const __dirname = __sdDirname(__filename);',
+    ].join(' '),
   },
   // Optional native add-ons of ssh2 (used by dockerode only for ssh:// hosts).
   external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
 };
 
-await rm('dist', { recursive: true, force: true });
+const outdir = process.env.SECURE_DIND_BUILD_OUTDIR ?? 'dist';
+await rm(outdir, { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: {
@@ -27,6 +35,6 @@ await build({
     cli: 'src/cli/main.ts',
     'lib/index': 'src/index.ts',
   },
-  outdir: 'dist',
+  outdir,
   splitting: false,
 });

@@ -72,6 +72,17 @@ export function resourceLabels(input: LabelInput): Record<string, string> {
   return labels;
 }
 
+/** A cache volume belongs to its key and slot, not to the session that happened to create it. */
+export function cacheVolumeLabels(cacheKey: string, slot: number, createdAt: Date): Record<string, string> {
+  return {
+    [LABELS.owner]: OWNER,
+    [LABELS.role]: 'cache',
+    [LABELS.cacheKey]: cacheKey,
+    [LABELS.cacheSlot]: String(slot),
+    [LABELS.createdAt]: createdAt.toISOString(),
+  };
+}
+
 /** A resource is an orphan once its deadline has passed; one without a readable deadline never is. */
 export function isPastDeadline(labels: Readonly<Record<string, string>> | undefined, now: Date): boolean {
   const deadline = labels?.[LABELS.deadline];

@@ -1,0 +1,235 @@
+/** The session commands: up, down, run, ls, gc. */
+import { spawn } from 'node:child_process';
+import { BadInputError, JobFailure } from '../../core/errors.js';
+import { LABELS, OWNER } from '../../core/names.js';
+import { formatBytes } from '../../core/units.js';
+import { DEFAULT_ENGINE_HOST, DockerEngine } from '../../engine/docker.js';
+import { enforceHostBudget, listCacheVolumes } from '../../session/cache.js';
+import { defaultStateDir } from '../../session/host.js';
+import { launch } from '../../session/launch.js';
+import { reapOrphans } from '../../session/reaper.js';
+import { isSessionId, loadSessionRecord, removeSessionRecord, saveSessionRecord } from '../../session/records.js';
+import { teardown } from '../../session/teardown.js';
+import type { Session, SessionState, TeardownReport } from '../../session/types.js';
+import type { CliCommand, CliIo } from '../command.js';
+import { isVerbose, printJson, reportError, stderrLogger } from '../io.js';
+import { parseCommandArgs, settingsUsage } from '../settings.js';
+
+/** Aborts on SIGINT/SIGTERM while `work` runs, so a launch removes what it created. */
+async function withSignals<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = (signal: NodeJS.Signals) => controller.abort(new Error(`interrupted by ${signal}`));
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
+  }
+}
+
+function sessionJson(session: Session) {
+  return {
+    sessionId: session.id,
+    env: session.env,
+    containerId: session.containerId,
+    cacheVolume: session.cacheVolume,
+    cacheHit: session.cacheHit,
+  };
+}
+
+function printReport(io: CliIo, report: TeardownReport, json: boolean): void {
+  if (json) return printJson(io, report);
+  for (const line of report.removed) io.stderr.write(`removed ${line}\n`);
+  for (const line of report.kept) io.stderr.write(`kept ${line}\n`);
+  for (const line of report.warnings) io.stderr.write(`warning: ${line}\n`);
+}
+
+async function launchFromArgs(args: readonly string[], io: CliIo, flags: string[]) {
+  const parsed = parseCommandArgs(args, io.env, ['json', 'verbose', ...flags]);
+  const log = stderrLogger(io, isVerbose(io, parsed.flags));
+  const stateDir = defaultStateDir(io.env);
+  const session = await withSignals((signal) =>
+    launch(parsed.config, {
+      log,
+      signal,
+      jobId: io.env.SECURE_DIND_JOB_ID,
+      onState: (state) => saveSessionRecord(stateDir, state),
+    }),
+  );
+  return { parsed, log, stateDir, session };
+}
+
+export const upCommand: CliCommand = {
+  name: 'up',
+  summary: 'launch a session and print its client environment',
+  usage: `Usage: secure-dind up [options] [--json] [--verbose]\n\nPrints export lines (eval "$(secure-dind up)") or, with --json,\n{sessionId, env, containerId, cacheVolume, cacheHit}. End it with: secure-dind down SESSION_ID\n\nOptions:\n${settingsUsage()}`,
+  async run(args, io) {
+    try {
+      const { parsed, session } = await launchFromArgs(args, io, []);
+      if (parsed.flags.has('json')) {
+        printJson(io, sessionJson(session));
+      } else {
+        for (const [key, value] of Object.entries(session.env)) io.stdout.write(`export ${key}=${value}\n`);
+        io.stdout.write(`# secure-dind session ${session.id}: end it with "secure-dind down ${session.id}"\n`);
+      }
+      return 0;
+    } catch (error) {
+      return reportError(io, error);
+    }
+  },
+};
+
+export const downCommand: CliCommand = {
+  name: 'down',
+  summary: 'tear a session down, keeping its cache volume',
+  usage: 'Usage: secure-dind down SESSION_ID [--json] [--engine-host HOST]',
+  async run(args, io) {
+    try {
+      const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
+      const sessionId = parsed.positionals[0] ?? '';
+      if (!isSessionId(sessionId) || parsed.positionals.length !== 1) {
+        throw new BadInputError('session id', parsed.positionals.join(' '), 'the 12-character id printed by secure-dind up');
+      }
+      const stateDir = defaultStateDir(io.env);
+      // Without a record (another host, a lost state dir) the labels still find everything.
+      const state: SessionState = (await loadSessionRecord(stateDir, sessionId)) ?? {
+        version: 1,
+        sessionId,
+        engineHost: parsed.config.engineHost,
+        cache: true,
+        stopTimeoutSeconds: parsed.config.stopTimeoutSeconds,
+        cacheMaxSize: undefined,
+        cacheTotalMaxSize: undefined,
+      };
+      const report = await teardown(state, { log: stderrLogger(io, isVerbose(io, parsed.flags)), stateDir });
+      await removeSessionRecord(stateDir, sessionId);
+      printReport(io, report, parsed.flags.has('json'));
+      return 0;
+    } catch (error) {
+      return reportError(io, error);
+    }
+  },
+};
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'run one command against a fresh session, then tear it down',
+  usage: `Usage: secure-dind run [options] -- COMMAND [ARGS...]\n\nExits with the command's status; the session is always torn down.\n\nOptions:\n${settingsUsage()}`,
+  async run(args, io) {
+    let session: Session | undefined;
+    let stateDir = '';
+    let log = stderrLogger(io, false);
+    try {
+      const separator = args.indexOf('--');
+      if (separator < 0 || separator === args.length - 1) {
+        throw new BadInputError('command', args.join(' '), 'secure-dind run [options] -- COMMAND [ARGS...]');
+      }
+      ({ session, stateDir, log } = await launchFromArgs(args, io, []));
+      const [command, ...commandArgs] = args.slice(separator + 1) as [string, ...string[]];
+      const status = await runChild(command, commandArgs, { ...io.env, ...session.env });
+      if (status !== 0) throw new JobFailure(`${command} exited with status ${status}`, status);
+      return 0;
+    } catch (error) {
+      return reportError(io, error);
+    } finally {
+      if (session) {
+        const report = await teardown(session, { log, stateDir });
+        await removeSessionRecord(stateDir, session.id);
+        for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
+      }
+    }
+  },
+};
+
+/** Runs a command with inherited stdio, forwarding SIGINT/SIGTERM; resolves to its exit status. */
+function runChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit', env });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    const done = () => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+    };
+    child.on('error', (error) => {
+      done();
+      reject(new BadInputError('command', command, `a program on PATH (${error.message})`));
+    });
+    child.on('exit', (code, signal) => {
+      done();
+      resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGINT' ? 2 : 15));
+    });
+  });
+}
+
+export const lsCommand: CliCommand = {
+  name: 'ls',
+  summary: 'list sessions and cache volumes',
+  usage: 'Usage: secure-dind ls [--json] [--engine-host HOST]',
+  async run(args, io) {
+    try {
+      const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
+      const engine = new DockerEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST);
+      const daemons = await engine.listContainers({ [LABELS.owner]: OWNER, [LABELS.role]: 'daemon' });
+      const sessions = daemons.map((c) => ({
+        sessionId: c.labels[LABELS.session],
+        container: c.name,
+        state: c.state,
+        job: c.labels[LABELS.job],
+        cacheKey: c.labels[LABELS.cacheKey],
+        cacheSlot: c.labels[LABELS.cacheSlot],
+        createdAt: c.labels[LABELS.createdAt],
+        deadline: c.labels[LABELS.deadline],
+      }));
+      const volumes = await listCacheVolumes(engine, defaultStateDir(io.env), { measure: true });
+      if (parsed.flags.has('json')) {
+        printJson(io, { sessions, cacheVolumes: volumes });
+        return 0;
+      }
+      io.stdout.write(`SESSIONS (${sessions.length})\n`);
+      for (const s of sessions) {
+        io.stdout.write(`  ${s.sessionId}  ${s.state.padEnd(8)} ${s.container}  key=${s.cacheKey} slot=${s.cacheSlot} deadline=${s.deadline}\n`);
+      }
+      io.stdout.write(`CACHE VOLUMES (${volumes.length})\n`);
+      for (const v of volumes) {
+        const lastUsed = v.lastUsed ? new Date(v.lastUsed).toISOString() : 'never';
+        const size = v.size === undefined ? '?' : formatBytes(v.size);
+        io.stdout.write(`  ${v.name}  ${size.padStart(10)}  slot=${v.slot} last-used=${lastUsed}${v.leased ? ' (in use)' : ''}  key=${v.cacheKey}\n`);
+      }
+      return 0;
+    } catch (error) {
+      return reportError(io, error);
+    }
+  },
+};
+
+export const gcCommand: CliCommand = {
+  name: 'gc',
+  summary: "reap orphaned sessions (past their deadline) and apply the host's cache budget",
+  usage: 'Usage: secure-dind gc [--json] [--cache-total-max-size SIZE] [--engine-host HOST]',
+  async run(args, io) {
+    try {
+      const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
+      const log = stderrLogger(io, isVerbose(io, parsed.flags));
+      const engine = new DockerEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST, log);
+      const reaped = await reapOrphans(engine, new Date(), log);
+      const evicted =
+        parsed.config.cacheTotalMaxSize === undefined
+          ? []
+          : await enforceHostBudget(engine, defaultStateDir(io.env), parsed.config.cacheTotalMaxSize, log);
+      const result = { reaped: reaped.removed, evictedCacheVolumes: evicted, warnings: reaped.warnings };
+      if (parsed.flags.has('json')) printJson(io, result);
+      else {
+        for (const line of reaped.removed) io.stderr.write(`reaped ${line}\n`);
+        for (const name of evicted) io.stderr.write(`evicted cache volume ${name}\n`);
+        for (const line of reaped.warnings) io.stderr.write(`warning: ${line}\n`);
+      }
+      return 0;
+    } catch (error) {
+      return reportError(io, error);
+    }
+  },
+};

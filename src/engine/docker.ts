@@ -1,0 +1,383 @@
+/**
+ * The only module that talks to the Docker Engine API (through dockerode). One method per call the
+ * product makes; each is logged at debug level and failures are rethrown as SystemError naming the
+ * call, with the engine's error as the cause. A 404 on removal counts as done (idempotent cleanup).
+ */
+import Docker from 'dockerode';
+import { SystemError } from '../core/errors.js';
+import type { ContainerCreateBody } from '../core/spec.js';
+import type { Logger } from '../session/types.js';
+
+export const DEFAULT_ENGINE_HOST = 'unix:///var/run/docker.sock';
+
+export interface EngineVersion {
+  readonly version: string;
+  readonly apiVersion: string;
+}
+
+export interface NetworkInfo {
+  readonly name: string;
+  readonly id: string;
+  readonly subnets: readonly string[];
+  readonly mtu: number | undefined;
+  readonly labels: Record<string, string>;
+  readonly containers: readonly string[];
+}
+
+export interface VolumeInfo {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly createdAt: string | undefined;
+  /** Bytes, when the engine computed it (system df). */
+  readonly size?: number;
+  /** Containers using it, when known (system df). */
+  readonly refCount?: number;
+}
+
+export interface ContainerSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly state: string;
+  readonly labels: Record<string, string>;
+  readonly image: string;
+}
+
+export interface ContainerState {
+  readonly id: string;
+  readonly name: string;
+  readonly running: boolean;
+  readonly status: string;
+  readonly exitCode: number;
+  readonly labels: Record<string, string>;
+  readonly hostConfig: Record<string, unknown>;
+  readonly networks: Record<string, { IPAddress?: string }>;
+  readonly mounts: readonly { Type?: string; Name?: string; Source?: string; Destination?: string }[];
+}
+
+/** Thrown by createContainer when the name is taken: the cache slot is leased by someone else. */
+export class NameConflict extends Error {}
+
+function isStatus(error: unknown, status: number): boolean {
+  return (error as { statusCode?: number } | undefined)?.statusCode === status;
+}
+
+function engineMessage(error: unknown): string {
+  const json = (error as { json?: { message?: string } } | undefined)?.json;
+  if (json?.message) return json.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function labelFilter(labels: Record<string, string | undefined>): string[] {
+  return Object.entries(labels).map(([key, value]) => (value === undefined ? key : `${key}=${value}`));
+}
+
+export function dockerodeOptions(host: string): Docker.DockerOptions {
+  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
+  const url = new URL(host.replace(/^tcp:/, 'http:'));
+  return { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' };
+}
+
+export class DockerEngine {
+  readonly host: string;
+  private readonly docker: Docker;
+  private readonly log: Logger | undefined;
+
+  constructor(host: string = DEFAULT_ENGINE_HOST, log?: Logger) {
+    this.host = host;
+    this.docker = new Docker(dockerodeOptions(host));
+    this.log = log;
+  }
+
+  private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
+    this.log?.debug(`engine: ${what}`);
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof NameConflict) throw error;
+      const unreachable = /ECONNREFUSED|ENOENT|EACCES|socket hang up/.test(String(error));
+      throw new SystemError(`Docker engine call failed: ${what}: ${engineMessage(error)}`, {
+        cause: error,
+        ...(unreachable ? { hint: `Is the Docker engine running and reachable at ${this.host}?` } : {}),
+      });
+    }
+  }
+
+  /** Like call, but a 404 (already gone) is success: returns false. */
+  private async remove(what: string, action: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await this.call(what, action);
+      return true;
+    } catch (error) {
+      if (isStatus((error as { cause?: unknown }).cause, 404)) return false;
+      throw error;
+    }
+  }
+
+  version(): Promise<EngineVersion> {
+    return this.call('version', async () => {
+      const v = await this.docker.version();
+      return { version: v.Version, apiVersion: v.ApiVersion };
+    });
+  }
+
+  /** Names of the runtimes the engine lists. */
+  runtimes(): Promise<string[]> {
+    return this.call('info', async () => {
+      const info = (await this.docker.info()) as { Runtimes?: Record<string, unknown> };
+      return Object.keys(info.Runtimes ?? {});
+    });
+  }
+
+  imageExists(image: string): Promise<boolean> {
+    return this.call(`inspect image ${image}`, async () => {
+      try {
+        await this.docker.getImage(image).inspect();
+        return true;
+      } catch (error) {
+        if (isStatus(error, 404)) return false;
+        throw error;
+      }
+    });
+  }
+
+  pullImage(image: string): Promise<void> {
+    return this.call(`pull ${image}`, async () => {
+      const stream = await this.docker.pull(image);
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
+          const failed = error ?? output.find((event) => event.error)?.error;
+          if (failed) reject(failed instanceof Error ? failed : new Error(failed));
+          else resolve();
+        });
+      });
+    });
+  }
+
+  listNetworks(labels?: Record<string, string | undefined>): Promise<NetworkInfo[]> {
+    return this.call('list networks', async () => {
+      const networks = await this.docker.listNetworks(labels ? { filters: { label: labelFilter(labels) } } : {});
+      return networks.map(toNetworkInfo);
+    });
+  }
+
+  inspectNetwork(name: string): Promise<NetworkInfo | undefined> {
+    return this.call(`inspect network ${name}`, async () => {
+      try {
+        return toNetworkInfo(await this.docker.getNetwork(name).inspect());
+      } catch (error) {
+        if (isStatus(error, 404)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /** Creates a bridge network; returns false when the subnet is taken (a race with another launch). */
+  createNetwork(spec: {
+    name: string;
+    subnet: string;
+    gateway: string;
+    mtu: number;
+    labels: Record<string, string>;
+  }): Promise<boolean> {
+    return this.call(`create network ${spec.name}`, async () => {
+      try {
+        await this.docker.createNetwork({
+          Name: spec.name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Labels: spec.labels,
+          IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
+          Options: { 'com.docker.network.driver.mtu': String(spec.mtu) },
+        });
+        return true;
+      } catch (error) {
+        if (/overlap/i.test(engineMessage(error))) return false;
+        throw error;
+      }
+    });
+  }
+
+  removeNetwork(name: string): Promise<boolean> {
+    return this.remove(`remove network ${name}`, () => this.docker.getNetwork(name).remove());
+  }
+
+  connectNetwork(network: string, container: string, aliases: readonly string[] = []): Promise<void> {
+    return this.call(`connect ${container} to ${network}`, async () => {
+      await this.docker.getNetwork(network).connect({ Container: container, EndpointConfig: { Aliases: [...aliases] } });
+    });
+  }
+
+  disconnectNetwork(network: string, container: string): Promise<boolean> {
+    return this.remove(`disconnect ${container} from ${network}`, () =>
+      this.docker.getNetwork(network).disconnect({ Container: container, Force: true }),
+    );
+  }
+
+  inspectVolume(name: string): Promise<VolumeInfo | undefined> {
+    return this.call(`inspect volume ${name}`, async () => {
+      try {
+        const v = (await this.docker.getVolume(name).inspect()) as { Name: string; Labels?: Record<string, string> | null; CreatedAt?: string };
+        return { name: v.Name, labels: v.Labels ?? {}, createdAt: v.CreatedAt };
+      } catch (error) {
+        if (isStatus(error, 404)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /** Creates a volume; a volume of that name that already exists is returned unchanged. */
+  createVolume(name: string, labels: Record<string, string>): Promise<void> {
+    return this.call(`create volume ${name}`, async () => {
+      await this.docker.createVolume({ Name: name, Labels: labels });
+    });
+  }
+
+  removeVolume(name: string): Promise<boolean> {
+    return this.remove(`remove volume ${name}`, () => this.docker.getVolume(name).remove());
+  }
+
+  listVolumes(labels: Record<string, string | undefined>): Promise<VolumeInfo[]> {
+    return this.call('list volumes', async () => {
+      const result = await this.docker.listVolumes({ filters: { label: labelFilter(labels) } });
+      return (result.Volumes ?? []).map((v) => ({
+        name: v.Name,
+        labels: v.Labels ?? {},
+        createdAt: (v as { CreatedAt?: string }).CreatedAt,
+      }));
+    });
+  }
+
+  /** Volumes with their sizes and reference counts (GET /system/df; slower, it measures). */
+  volumeUsage(): Promise<Map<string, { size: number; refCount: number }>> {
+    return this.call('system df', async () => {
+      const df = (await this.docker.df()) as {
+        Volumes?: { Name: string; UsageData?: { Size?: number; RefCount?: number } | null }[];
+      };
+      return new Map(
+        (df.Volumes ?? []).map((v) => [v.Name, { size: Math.max(0, v.UsageData?.Size ?? 0), refCount: v.UsageData?.RefCount ?? 0 }]),
+      );
+    });
+  }
+
+  /** Creates a container; throws NameConflict when the name is in use. Returns its id. */
+  createContainer(name: string, body: ContainerCreateBody | Record<string, unknown>): Promise<string> {
+    return this.call(`create container ${name}`, async () => {
+      try {
+        const container = await this.docker.createContainer({ ...(body as Docker.ContainerCreateOptions), name });
+        return container.id;
+      } catch (error) {
+        if (isStatus(error, 409)) throw new NameConflict(`container name ${name} is in use`);
+        throw error;
+      }
+    });
+  }
+
+  /** Extracts a tar archive into the container (works before it starts). */
+  putArchive(container: string, path: string, tar: Buffer): Promise<void> {
+    return this.call(`copy files into ${container}`, async () => {
+      await this.docker.getContainer(container).putArchive(tar, { path });
+    });
+  }
+
+  startContainer(container: string): Promise<void> {
+    return this.call(`start container ${container}`, async () => {
+      await this.docker.getContainer(container).start();
+    });
+  }
+
+  inspectContainer(container: string): Promise<ContainerState | undefined> {
+    return this.call(`inspect container ${container}`, async () => {
+      try {
+        const c = await this.docker.getContainer(container).inspect();
+        return {
+          id: c.Id,
+          name: c.Name.replace(/^\//, ''),
+          running: c.State.Running,
+          status: c.State.Status,
+          exitCode: c.State.ExitCode,
+          labels: c.Config.Labels ?? {},
+          hostConfig: c.HostConfig as unknown as Record<string, unknown>,
+          networks: (c.NetworkSettings.Networks ?? {}) as Record<string, { IPAddress?: string }>,
+          mounts: c.Mounts as ContainerState['mounts'],
+        };
+      } catch (error) {
+        if (isStatus(error, 404)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /** The last lines of the container's output (stdout and stderr), as text. */
+  containerLogs(container: string, tail = 30): Promise<string> {
+    return this.call(`logs of ${container}`, async () => {
+      const raw = (await this.docker
+        .getContainer(container)
+        .logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
+      return demultiplex(raw);
+    });
+  }
+
+  listContainers(labels: Record<string, string | undefined>): Promise<ContainerSummary[]> {
+    return this.call('list containers', async () => {
+      const containers = await this.docker.listContainers({ all: true, filters: { label: labelFilter(labels) } });
+      return containers.map((c) => ({
+        id: c.Id,
+        name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+        state: c.State,
+        labels: c.Labels ?? {},
+        image: c.Image,
+      }));
+    });
+  }
+
+  /** Stops with SIGTERM, then SIGKILL after the grace period. A stopped or gone container is fine. */
+  async stopContainer(container: string, graceSeconds: number): Promise<void> {
+    try {
+      await this.call(`stop container ${container}`, () => this.docker.getContainer(container).stop({ t: graceSeconds }));
+    } catch (error) {
+      const status = (error as { cause?: { statusCode?: number } }).cause?.statusCode;
+      if (status === 304 || status === 404) return;
+      throw error;
+    }
+  }
+
+  /** Removes a container with its anonymous volumes; false when it was already gone. */
+  removeContainer(container: string): Promise<boolean> {
+    return this.remove(`remove container ${container}`, () =>
+      this.docker.getContainer(container).remove({ force: true, v: true }),
+    );
+  }
+}
+
+interface RawNetwork {
+  Name: string;
+  Id: string;
+  IPAM?: { Config?: { Subnet?: string }[] | null } | null;
+  Options?: Record<string, string> | null;
+  Labels?: Record<string, string> | null;
+  Containers?: Record<string, unknown> | null;
+}
+
+function toNetworkInfo(n: RawNetwork): NetworkInfo {
+  return {
+    name: n.Name,
+    id: n.Id,
+    subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)),
+    mtu: Number(n.Options?.['com.docker.network.driver.mtu']) || undefined,
+    labels: n.Labels ?? {},
+    containers: Object.keys(n.Containers ?? {}),
+  };
+}
+
+/** Docker's log stream for a container without a TTY: 8-byte frame headers before each chunk. */
+export function demultiplex(raw: Buffer | string): string {
+  if (typeof raw === 'string') return raw;
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= raw.length && raw[offset]! <= 2 && raw[offset + 1] === 0) {
+    const size = raw.readUInt32BE(offset + 4);
+    chunks.push(raw.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return offset === 0 ? raw.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,128 @@
+/**
+ * Cache volumes: last-use records, the per-volume budget (pruned inside the daemon before it
+ * stops) and the host-wide budget (least recently used unleased volumes removed).
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { selectEvictions } from '../core/lease.js';
+import { LABELS, OWNER } from '../core/names.js';
+import type { DockerEngine } from '../engine/docker.js';
+import { type TlsClientFiles, innerDaemonRequest } from '../engine/http.js';
+import type { Logger } from './types.js';
+
+/** Records that a session used the volume now (the host-wide budget evicts the oldest first). */
+export async function touchCacheVolume(stateDir: string, volume: string, now = new Date()): Promise<void> {
+  const dir = join(stateDir, 'cache');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, volume);
+  await writeFile(`${file}.tmp`, now.toISOString());
+  await rename(`${file}.tmp`, file);
+}
+
+export async function cacheVolumeLastUsed(stateDir: string, volume: string): Promise<number | undefined> {
+  try {
+    const time = Date.parse((await readFile(join(stateDir, 'cache', volume), 'utf8')).trim());
+    return Number.isFinite(time) ? time : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function forgetCacheVolume(stateDir: string, volume: string): Promise<void> {
+  await rm(join(stateDir, 'cache', volume), { force: true });
+}
+
+interface InnerDiskUsage {
+  LayersSize?: number;
+  BuildCache?: { Size?: number }[] | null;
+}
+
+function innerUsage(df: InnerDiskUsage): number {
+  return (df.LayersSize ?? 0) + (df.BuildCache ?? []).reduce((sum, entry) => sum + (entry.Size ?? 0), 0);
+}
+
+/**
+ * Brings the inner daemon's images and build cache under the budget: build cache first (down to
+ * the budget), then unused images. Returns bytes before and after.
+ */
+export async function pruneInnerDaemon(
+  address: { host: string; port: number },
+  tls: TlsClientFiles,
+  budget: number,
+): Promise<{ before: number; after: number }> {
+  const before = innerUsage(await innerDaemonRequest<InnerDiskUsage>(address, tls, 'GET', '/system/df'));
+  if (before <= budget) return { before, after: before };
+  await innerDaemonRequest(address, tls, 'POST', `/build/prune?keep-storage=${budget}`, { timeoutMs: 120_000 });
+  let after = innerUsage(await innerDaemonRequest<InnerDiskUsage>(address, tls, 'GET', '/system/df'));
+  if (after > budget) {
+    const filters = encodeURIComponent(JSON.stringify({ dangling: ['false'] }));
+    await innerDaemonRequest(address, tls, 'POST', `/images/prune?filters=${filters}`, { timeoutMs: 120_000 });
+    after = innerUsage(await innerDaemonRequest<InnerDiskUsage>(address, tls, 'GET', '/system/df'));
+  }
+  return { before, after };
+}
+
+export interface CacheVolumeReport {
+  readonly name: string;
+  readonly cacheKey: string | undefined;
+  readonly slot: number | undefined;
+  readonly size: number | undefined;
+  readonly lastUsed: number | undefined;
+  readonly leased: boolean;
+}
+
+/** All cache volumes on the engine, with size, last use and whether a live session holds them. */
+export async function listCacheVolumes(
+  engine: DockerEngine,
+  stateDir: string,
+  options: { measure: boolean },
+): Promise<CacheVolumeReport[]> {
+  const volumes = await engine.listVolumes({ [LABELS.owner]: OWNER, [LABELS.role]: 'cache' });
+  const usage = options.measure ? await engine.volumeUsage() : undefined;
+  const daemons = await engine.listContainers({ [LABELS.owner]: OWNER, [LABELS.role]: 'daemon' });
+  const leasedSlots = new Set(
+    daemons.map((c) => `${c.labels[LABELS.cacheKey] ?? ''}\u0000${c.labels[LABELS.cacheSlot] ?? ''}`),
+  );
+  return Promise.all(
+    volumes.map(async (volume) => {
+      const slotText = volume.labels[LABELS.cacheSlot];
+      const cacheKey = volume.labels[LABELS.cacheKey];
+      const lastUsed = (await cacheVolumeLastUsed(stateDir, volume.name)) ?? Date.parse(volume.createdAt ?? '');
+      const use = usage?.get(volume.name);
+      return {
+        name: volume.name,
+        cacheKey,
+        slot: slotText === undefined ? undefined : Number(slotText),
+        size: use?.size,
+        lastUsed: Number.isFinite(lastUsed) ? lastUsed : undefined,
+        leased: (use?.refCount ?? 0) > 0 || leasedSlots.has(`${cacheKey ?? ''}\u0000${slotText ?? ''}`),
+      };
+    }),
+  );
+}
+
+/** Removes least recently used unleased cache volumes until the total fits the budget. */
+export async function enforceHostBudget(
+  engine: DockerEngine,
+  stateDir: string,
+  budget: number,
+  log?: Logger,
+): Promise<string[]> {
+  const volumes = await listCacheVolumes(engine, stateDir, { measure: true });
+  const evictions = selectEvictions(
+    volumes.map((v) => ({ name: v.name, size: v.size ?? 0, lastUsed: v.lastUsed ?? 0, leased: v.leased })),
+    budget,
+  );
+  const removed: string[] = [];
+  for (const name of evictions) {
+    // A session may have leased it since we looked: the engine refuses to remove a volume in use.
+    try {
+      if (await engine.removeVolume(name)) removed.push(name);
+      await forgetCacheVolume(stateDir, name);
+      log?.info(`cache budget: removed least recently used volume ${name}`);
+    } catch (error) {
+      log?.debug(`cache budget: kept ${name}: ${String(error)}`);
+    }
+  }
+  return removed;
+}

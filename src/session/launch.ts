@@ -1,0 +1,320 @@
+/**
+ * Launches a job-scoped Docker daemon: runtime and image checks, orphan reaping, per-session
+ * certificates, a session network, the DinD container on a leased cache slot, and readiness over
+ * mutual TLS. On any failure (or abort) everything this launch created is removed before the error
+ * is rethrown; the state handed to onState lets a crashed caller's next step do the same.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { type Cidr, formatCidr, parseCidr } from '../core/cidr.js';
+import type { SessionConfig } from '../core/config.js';
+import { SystemError } from '../core/errors.js';
+import {
+  LABELS,
+  cacheVolumeLabels,
+  cacheVolumeName,
+  daemonContainerName,
+  newSessionId,
+  resourceLabels,
+  scratchVolumeName,
+  sessionNetworkName,
+  uncachedContainerName,
+} from '../core/names.js';
+import { CERT_DIR_IN_CONTAINER, DAEMON_TLS_PORT, daemonContainerSpec, innerDaemonJson } from '../core/spec.js';
+import { chooseInnerRanges, chooseSessionSubnet } from '../core/subnets.js';
+import { makeTar } from '../core/tar.js';
+import { DEFAULT_ENGINE_HOST, DockerEngine, NameConflict } from '../engine/docker.js';
+import { type DaemonAddress, waitForDaemon } from '../engine/http.js';
+import { makeSessionCerts, serverCertFiles, writeClientCerts } from '../tls/certs.js';
+import { touchCacheVolume } from './cache.js';
+import { defaultStateDir, hostRoutes, ownContainerCandidates } from './host.js';
+import { CERT_DIR_LABEL, reapOrphans } from './reaper.js';
+import { teardown } from './teardown.js';
+import type { LaunchOptions, LaunchPhase, Session, SessionState } from './types.js';
+
+export interface LaunchDependencies {
+  readonly engine?: DockerEngine;
+  readonly stateDir?: string;
+  readonly now?: () => Date;
+}
+
+const DEFAULT_MTU = 1500;
+
+export async function launch(
+  config: SessionConfig,
+  options: LaunchOptions = {},
+  dependencies: LaunchDependencies = {},
+): Promise<Session> {
+  const log = options.log;
+  const engine = dependencies.engine ?? new DockerEngine(config.engineHost ?? DEFAULT_ENGINE_HOST, log);
+  const stateDir = dependencies.stateDir ?? defaultStateDir();
+  const now = dependencies.now ?? (() => new Date());
+  const sessionId = newSessionId();
+  const createdAt = now();
+  const deadline = new Date(createdAt.getTime() + config.deadlineSeconds * 1000);
+  const timings: Partial<Record<LaunchPhase, number>> = {};
+
+  let state: SessionState = {
+    version: 1,
+    sessionId,
+    engineHost: config.engineHost,
+    cache: config.cache,
+    stopTimeoutSeconds: config.stopTimeoutSeconds,
+    cacheMaxSize: config.cacheMaxSize,
+    cacheTotalMaxSize: config.cacheTotalMaxSize,
+  };
+  const record = async (patch: Partial<SessionState>) => {
+    state = { ...state, ...patch };
+    await options.onState?.(state);
+  };
+  const phase = async <T>(name: LaunchPhase, action: () => Promise<T>): Promise<T> => {
+    options.signal?.throwIfAborted();
+    const started = performance.now();
+    const result = await action();
+    timings[name] = Math.round(performance.now() - started);
+    options.onPhase?.(name, timings[name]!);
+    return result;
+  };
+  const labels = (role: Parameters<typeof resourceLabels>[0]['role'], extra: Record<string, string> = {}) => ({
+    ...resourceLabels({ sessionId, role, jobId: options.jobId, createdAt, deadline }),
+    ...extra,
+  });
+
+  await record({});
+  let daemonStarted = false;
+  try {
+    const engineVersion = await phase('preflight', async () => {
+      const [version, runtimes] = await Promise.all([engine.version(), engine.runtimes()]);
+      if (!runtimes.includes(config.runtime)) {
+        throw new SystemError(`the Docker engine at ${engine.host} has no runtime named "${config.runtime}"`, {
+          hint:
+            `Install Sysbox on the runner host (run "secure-dind doctor" to see what is missing, ` +
+            `"sudo secure-dind bootstrap" to install it). Registered runtimes: ${runtimes.join(', ') || 'none'}. ` +
+            'secure-dind never falls back to a privileged container.',
+        });
+      }
+      if (!(await engine.imageExists(config.image))) {
+        log?.info(`pulling ${config.image}`);
+        await engine.pullImage(config.image).catch((error: unknown) => {
+          throw new SystemError(`the DinD image ${config.image} is not present and could not be pulled`, {
+            cause: error,
+            hint: 'Check the image name, the registry credentials of the runner host, or pre-load the image.',
+          });
+        });
+      }
+      return version.version;
+    });
+
+    await phase('reap', async () => {
+      const reaped = await reapOrphans(engine, createdAt, log);
+      for (const warning of reaped.warnings) log?.warn(`orphan reaping: ${warning}`);
+    });
+
+    const placement = await phase('network', () => prepareNetwork());
+    const certDir = join(options.certParentDir ?? tmpdir(), `secure-dind-${sessionId}`);
+    const aliases = ['docker', ...(options.joinNetwork?.aliases ?? [])];
+    const certs = await phase('certs', async () => {
+      await record({ certDir });
+      const made = await makeSessionCerts({
+        serverDnsNames: [...new Set([...aliases, 'localhost'])],
+        serverIps: placement.daemonIp ? [placement.daemonIp, '127.0.0.1'] : ['127.0.0.1'],
+      });
+      await mkdir(options.certParentDir ?? tmpdir(), { recursive: true });
+      await writeClientCerts(certDir, made);
+      return made;
+    });
+
+    const lease = await phase('container', async () => {
+      const innerRanges = chooseInnerRanges([...placement.occupied, placement.subnet], config.addressPool);
+      if (!innerRanges) {
+        throw new SystemError('no free IPv4 range for the inner daemon', {
+          hint: 'Set the address-pool setting to a range no network on this host uses.',
+        });
+      }
+      const daemonJson = innerDaemonJson(config, innerRanges, placement.mtu);
+      const files = serverCertFiles(certs);
+      const tar = makeTar([
+        { path: 'etc/', mode: 0o755 },
+        { path: 'etc/docker/', mode: 0o755 },
+        { path: 'etc/docker/daemon.json', mode: 0o644, content: `${JSON.stringify(daemonJson, null, 2)}\n` },
+        { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/`, mode: 0o755 },
+        { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/`, mode: 0o700 },
+        { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/ca.pem`, mode: 0o644, content: files['ca.pem'] },
+        { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/cert.pem`, mode: 0o644, content: files['cert.pem'] },
+        { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/key.pem`, mode: 0o600, content: files['key.pem'] },
+      ]);
+      const leased = await leaseSlot(certDir, aliases, placement);
+      await engine.putArchive(leased.containerId, '/', tar);
+      await engine.startContainer(leased.containerId);
+      daemonStarted = true;
+      if (options.clientPlacement !== 'host' && !options.joinNetwork) await attachOwnContainer(placement.networkName);
+      return leased;
+    });
+
+    const address: DaemonAddress = placement.daemonIp
+      ? { host: placement.daemonIp, port: DAEMON_TLS_PORT }
+      : { host: await joinedAddress(lease.containerId, placement.networkName), port: DAEMON_TLS_PORT, servername: 'docker' };
+    const ready = await phase('ready', () =>
+      waitForDaemon(
+        address,
+        { ca: certs.caCertPem, cert: certs.client.certPem, key: certs.client.keyPem },
+        {
+          timeoutMs: config.startupTimeoutSeconds * 1000,
+          signal: options.signal,
+          stillAlive: async () => {
+            const container = await engine.inspectContainer(lease.containerId);
+            if (!container?.running) {
+              throw new SystemError(
+                `the DinD container ${lease.containerName} stopped during startup (exit code ${container?.exitCode ?? 'unknown'})` +
+                  (await lastLogLines(lease.containerId)),
+              );
+            }
+          },
+        },
+      ).catch(async (error: unknown) => {
+        if (error instanceof SystemError && /did not answer/.test(error.message)) {
+          throw new SystemError(`${error.message}${await lastLogLines(lease.containerId)}`, { cause: error });
+        }
+        throw error;
+      }),
+    );
+    if (config.cache) await touchCacheVolume(stateDir, lease.volumeName).catch(() => undefined);
+
+    const dockerHost = `tcp://${options.joinNetwork ? 'docker' : placement.daemonIp}:${DAEMON_TLS_PORT}`;
+    return {
+      id: sessionId,
+      env: { DOCKER_HOST: dockerHost, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certDir },
+      config,
+      containerId: lease.containerId,
+      containerName: lease.containerName,
+      networkName: placement.networkName,
+      cacheVolume: lease.volumeName,
+      cacheSlot: lease.slot,
+      cacheHit: lease.cacheHit,
+      certDir,
+      engineVersion,
+      innerEngineVersion: ready.serverVersion ?? 'unknown',
+      timings,
+      state,
+    };
+  } catch (error) {
+    const report = await teardown(state, { engine, log, stateDir, graceSeconds: daemonStarted ? 5 : 0 });
+    for (const warning of report.warnings) log?.warn(`cleanup after failed launch: ${warning}`);
+    throw error;
+  }
+
+  /** Creates the session network (or joins the caller's) and works out addresses and MTU. */
+  async function prepareNetwork(): Promise<{
+    networkName: string;
+    daemonIp: string | undefined;
+    subnet: Cidr;
+    occupied: Cidr[];
+    mtu: number;
+  }> {
+    const [networks, routes] = await Promise.all([engine.listNetworks(), hostRoutes()]);
+    const occupied = [
+      ...networks.flatMap((n) => n.subnets.map((s) => parseCidr(s)).filter((c): c is Cidr => c !== undefined)),
+      ...routes,
+    ];
+    const outerMtu = networks.find((n) => n.name === 'bridge')?.mtu ?? DEFAULT_MTU;
+    if (options.joinNetwork) {
+      const joined = networks.find((n) => n.name === options.joinNetwork!.name);
+      const subnet = joined && parseCidr(joined.subnets[0] ?? '');
+      if (!joined || !subnet) throw new SystemError(`network ${options.joinNetwork.name} does not exist or has no IPv4 subnet`);
+      await record({ networkName: joined.name, ownsNetwork: false });
+      return { networkName: joined.name, daemonIp: undefined, subnet, occupied, mtu: config.mtu ?? joined.mtu ?? outerMtu };
+    }
+    const networkName = sessionNetworkName(sessionId);
+    const mtu = config.mtu ?? outerMtu;
+    await record({ networkName, ownsNetwork: true });
+    const offset = parseInt(sessionId.slice(0, 4), 16);
+    // Another launch may take the same subnet between our look and our create: try the next ones.
+    for (let skip = 0; skip < 8; skip++) {
+      const choice = chooseSessionSubnet(occupied, offset, skip);
+      if (!choice) break;
+      const created = await engine.createNetwork({
+        name: networkName,
+        subnet: formatCidr(choice.subnet),
+        gateway: choice.gateway,
+        mtu,
+        labels: labels('network'),
+      });
+      if (created) return { networkName, daemonIp: choice.daemonIp, subnet: choice.subnet, occupied, mtu };
+    }
+    throw new SystemError('no free IPv4 subnet for the session network', {
+      hint: 'Remove unused Docker networks (docker network prune) or free a range in 10.199.0.0/16 or 172.29.0.0/16.',
+    });
+  }
+
+  /** Takes the first free cache slot: the daemon container's name is the lease (409: taken). */
+  async function leaseSlot(
+    certDir: string,
+    aliases: readonly string[],
+    placement: { networkName: string; daemonIp: string | undefined },
+  ): Promise<{ containerId: string; containerName: string; volumeName: string; slot: number; cacheHit: boolean }> {
+    const slots = config.cache ? config.cacheSlots : 1;
+    for (let slot = 0; slot < slots; slot++) {
+      const containerName = config.cache ? daemonContainerName(config.cacheKey, slot) : uncachedContainerName(sessionId);
+      const volumeName = config.cache ? cacheVolumeName(config.cacheKey, slot) : scratchVolumeName(sessionId);
+      const existing = await engine.inspectVolume(volumeName);
+      await record({ volumeName });
+      if (!existing) {
+        await engine.createVolume(
+          volumeName,
+          config.cache ? cacheVolumeLabels(config.cacheKey, slot, createdAt) : labels('scratch'),
+        );
+      }
+      const spec = daemonContainerSpec({
+        config,
+        labels: labels('daemon', {
+          [LABELS.cacheKey]: config.cacheKey,
+          [LABELS.cacheSlot]: String(slot),
+          [CERT_DIR_LABEL]: certDir,
+        }),
+        volumeName,
+        networkName: placement.networkName,
+        daemonIp: placement.daemonIp,
+        aliases,
+      });
+      try {
+        const containerId = await engine.createContainer(containerName, spec);
+        await record({ containerName });
+        return { containerId, containerName, volumeName, slot, cacheHit: Boolean(existing) && config.cache };
+      } catch (error) {
+        if (error instanceof NameConflict) {
+          log?.info(`cache slot ${slot} of this cache key is in use by another session; trying the next`);
+          continue;
+        }
+        throw error;
+      }
+    }
+    throw new SystemError(`all ${slots} cache slots of cache key "${config.cacheKey}" are in use`, {
+      hint: 'Wait for a running session to end, raise cache-slots, or use another cache-key.',
+    });
+  }
+
+  /** A runner that itself runs in a container can only reach the daemon on the session network. */
+  async function attachOwnContainer(networkName: string): Promise<void> {
+    for (const candidate of await ownContainerCandidates()) {
+      const container = await engine.inspectContainer(candidate).catch(() => undefined);
+      if (!container) continue;
+      await record({ clientContainer: container.id });
+      await engine.connectNetwork(networkName, container.id);
+      log?.info(`attached this runner's container ${container.name} to ${networkName}`);
+      return;
+    }
+  }
+
+  async function joinedAddress(containerId: string, networkName: string): Promise<string> {
+    const container = await engine.inspectContainer(containerId);
+    const ip = container?.networks[networkName]?.IPAddress;
+    if (!ip) throw new SystemError(`the DinD container has no address on network ${networkName}`);
+    return ip;
+  }
+
+  async function lastLogLines(containerId: string): Promise<string> {
+    const logs = await engine.containerLogs(containerId, 30).catch(() => '');
+    return logs.trim() ? `; last log lines:\n${logs.trimEnd()}` : '';
+  }
+}

@@ -1,0 +1,33 @@
+/** Session records on the host, so that `secure-dind down ID` works from another process. */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SessionState } from './types.js';
+
+const SESSION_ID = /^[0-9a-f]{12}$/;
+
+function recordPath(stateDir: string, sessionId: string): string {
+  return join(stateDir, 'sessions', `${sessionId}.json`);
+}
+
+export function isSessionId(text: string): boolean {
+  return SESSION_ID.test(text);
+}
+
+export async function saveSessionRecord(stateDir: string, state: SessionState): Promise<void> {
+  await mkdir(join(stateDir, 'sessions'), { recursive: true, mode: 0o700 });
+  const path = recordPath(stateDir, state.sessionId);
+  await writeFile(`${path}.tmp`, JSON.stringify(state), { mode: 0o600 });
+  await rename(`${path}.tmp`, path);
+}
+
+export async function loadSessionRecord(stateDir: string, sessionId: string): Promise<SessionState | undefined> {
+  try {
+    return JSON.parse(await readFile(recordPath(stateDir, sessionId), 'utf8')) as SessionState;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function removeSessionRecord(stateDir: string, sessionId: string): Promise<void> {
+  await rm(recordPath(stateDir, sessionId), { force: true });
+}
