@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // (see test/support/engine.ts for how a missing engine skips or, with REQUIRE_DOCKER=1, fails).
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {
