@@ -11,7 +11,12 @@ const cli = join(repo, 'dist', 'cli.js');
 const docker = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 const image = process.env.SECURE_DIND_IMAGE ?? 'secure-dind/runner-image:dev';
 const cacheKey = `demo-${Date.now().toString(36)}`;
-const hostEnv = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' };
+const hostEnv = {
+  ...process.env,
+  DOCKER_HOST: 'unix:///var/run/docker.sock',
+  DOCKER_TLS_VERIFY: '',
+  DOCKER_CERT_PATH: '',
+};
 
 function step(text) {
   process.stdout.write(`\n==> ${text}\n`);
@@ -24,7 +29,10 @@ function run(command, args, env = process.env) {
 }
 
 function engineReady() {
-  return spawnSync(docker, ['info', '--format', '{{json .Runtimes}}'], { env: hostEnv, encoding: 'utf8' }).stdout?.includes('sysbox-runc');
+  return spawnSync(docker, ['info', '--format', '{{json .Runtimes}}'], {
+    env: hostEnv,
+    encoding: 'utf8',
+  }).stdout?.includes('sysbox-runc');
 }
 
 if (!engineReady()) {
@@ -46,16 +54,37 @@ function down(sessionId) {
 step(`secure-dind up (image ${image}, runtime sysbox-runc, cache key ${cacheKey})`);
 let started = Date.now();
 const first = up();
-process.stdout.write(`session ${first.sessionId} ready in ${Date.now() - started} ms, cache hit: ${first.cacheHit}\n`);
+process.stdout.write(
+  `session ${first.sessionId} ready in ${Date.now() - started} ms, cache hit: ${first.cacheHit}\n`,
+);
 for (const [key, value] of Object.entries(first.env)) process.stdout.write(`  ${key}=${value}\n`);
 const sessionEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...first.env };
 
 try {
   step('docker load of a small image into the session daemon, then docker run inside it');
   const saved = spawnSync(docker, ['save', 'secure-dind/busybox:test'], { env: hostEnv, maxBuffer: 1 << 28 });
-  spawnSync(docker, ['load', '-q'], { input: saved.stdout, env: sessionEnv, stdio: ['pipe', 'inherit', 'inherit'] });
-  process.stdout.write(run(docker, ['run', '--rm', 'secure-dind/busybox:test', 'sh', '-c', 'echo "hello from a container inside the DinD ($(uname -r))"'], sessionEnv));
-  process.stdout.write(`inner daemon: ${run(docker, ['version', '--format', 'Docker {{.Server.Version}}, storage driver'], sessionEnv).trim()} ${run(docker, ['info', '--format', '{{.Driver}}'], sessionEnv).trim()}\n`);
+  spawnSync(docker, ['load', '-q'], {
+    input: saved.stdout,
+    env: sessionEnv,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  process.stdout.write(
+    run(
+      docker,
+      [
+        'run',
+        '--rm',
+        'secure-dind/busybox:test',
+        'sh',
+        '-c',
+        'echo "hello from a container inside the DinD ($(uname -r))"',
+      ],
+      sessionEnv,
+    ),
+  );
+  process.stdout.write(
+    `inner daemon: ${run(docker, ['version', '--format', 'Docker {{.Server.Version}}, storage driver'], sessionEnv).trim()} ${run(docker, ['info', '--format', '{{.Driver}}'], sessionEnv).trim()}\n`,
+  );
 } finally {
   step('secure-dind down: graceful stop, everything removed but the cache volume');
   down(first.sessionId);
@@ -64,9 +93,15 @@ try {
 step('secure-dind up again with the same cache key');
 started = Date.now();
 const second = up();
-process.stdout.write(`session ${second.sessionId} ready in ${Date.now() - started} ms, cache hit: ${second.cacheHit}\n`);
+process.stdout.write(
+  `session ${second.sessionId} ready in ${Date.now() - started} ms, cache hit: ${second.cacheHit}\n`,
+);
 try {
-  const images = run(docker, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { PATH: process.env.PATH, HOME: process.env.HOME, ...second.env });
+  const images = run(docker, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...second.env,
+  });
   process.stdout.write(`images kept from the first session: ${images.trim() || '(none)'}\n`);
 } finally {
   step('secure-dind down');

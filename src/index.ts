@@ -12,6 +12,13 @@ export {
   type RawSettings,
   type SettingName,
 } from './core/config.js';
-export { SecureDindError, BadInputError, SystemError, JobFailure, errorKind, type ErrorKind } from './core/errors.js';
+export {
+  SecureDindError,
+  BadInputError,
+  SystemError,
+  JobFailure,
+  errorKind,
+  type ErrorKind,
+} from './core/errors.js';
 export { DockerEngine } from './engine/docker.js';
 export type * from './session/types.js';

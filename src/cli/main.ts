@@ -40,5 +40,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   return command.run(args, io);
 }
 
-const status = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+const status = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+});
 process.exitCode = status;

@@ -2,7 +2,14 @@
  * CLI options that mirror session settings: `--<setting> VALUE` or `--<setting>=VALUE`, each also
  * read from SECURE_DIND_<SETTING> (options win). `--no-cache` is short for `--cache=false`.
  */
-import { type RawSettings, SETTING_DOCS, SETTING_NAMES, type SessionConfig, type SettingName, parseSessionConfig } from '../core/config.js';
+import {
+  type RawSettings,
+  SETTING_DOCS,
+  SETTING_NAMES,
+  type SessionConfig,
+  type SettingName,
+  parseSessionConfig,
+} from '../core/config.js';
 import { BadInputError } from '../core/errors.js';
 
 export function settingEnvName(setting: SettingName): string {
@@ -60,7 +67,11 @@ export function parseCommandArgs(
       continue;
     }
     if (!(SETTING_NAMES as readonly string[]).includes(name)) {
-      throw new BadInputError('option', arg, `one of ${[...SETTING_NAMES, 'no-cache', ...flags].map((n) => `--${n}`).join(', ')}`);
+      throw new BadInputError(
+        'option',
+        arg,
+        `one of ${[...SETTING_NAMES, 'no-cache', ...flags].map((n) => `--${n}`).join(', ')}`,
+      );
     }
     const setting = name as SettingName;
     const value = inlineValue ?? args[++i];

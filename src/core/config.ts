@@ -87,29 +87,66 @@ export interface SettingDoc {
 
 /** Descriptions and defaults, shared by action.yml's check, CLI help and the docs. */
 export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
-  runtime: { description: 'OCI runtime for the DinD container, as registered with the engine', default: DEFAULT_RUNTIME },
+  runtime: {
+    description: 'OCI runtime for the DinD container, as registered with the engine',
+    default: DEFAULT_RUNTIME,
+  },
   image: { description: 'DinD image (docker:dind contract)', default: DEFAULT_IMAGE },
-  cache: { description: "Keep the daemon's images and build cache in a volume for the next job", default: 'true' },
-  'cache-key': { description: 'Scope of the cache; sessions with the same key reuse its volumes', default: 'default' },
-  'cache-max-size': { description: 'Per-volume budget, pruned inside the daemon before it stops', default: '20GiB' },
+  cache: {
+    description: "Keep the daemon's images and build cache in a volume for the next job",
+    default: 'true',
+  },
+  'cache-key': {
+    description: 'Scope of the cache; sessions with the same key reuse its volumes',
+    default: 'default',
+  },
+  'cache-max-size': {
+    description: 'Per-volume budget, pruned inside the daemon before it stops',
+    default: '20GiB',
+  },
   'cache-total-max-size': {
     description: 'Host-wide budget for all cache volumes; least recently used unleased volumes are removed',
     default: '100GiB',
   },
-  cpus: { description: 'CPU limit for the DinD container (e.g. 2 or 1.5); unset: no limit', default: undefined },
-  memory: { description: 'Memory limit for the DinD container (e.g. 4g); unset: no limit', default: undefined },
-  'pids-limit': { description: 'Process limit for the DinD container', default: '16384' },
-  mtu: { description: 'MTU of the session network and inner daemon (576-9000); unset: follow the outer network', default: undefined },
-  'address-pool': {
-    description: "IPv4 range (CIDR, /8 to /20) for the inner daemon's bridge and networks; unset: chosen to avoid outer networks",
+  cpus: {
+    description: 'CPU limit for the DinD container (e.g. 2 or 1.5); unset: no limit',
     default: undefined,
   },
-  'daemon-config': { description: 'JSON object merged into the inner daemon.json (e.g. registry-mirrors)', default: '{}' },
+  memory: {
+    description: 'Memory limit for the DinD container (e.g. 4g); unset: no limit',
+    default: undefined,
+  },
+  'pids-limit': { description: 'Process limit for the DinD container', default: '16384' },
+  mtu: {
+    description: 'MTU of the session network and inner daemon (576-9000); unset: follow the outer network',
+    default: undefined,
+  },
+  'address-pool': {
+    description:
+      "IPv4 range (CIDR, /8 to /20) for the inner daemon's bridge and networks; unset: chosen to avoid outer networks",
+    default: undefined,
+  },
+  'daemon-config': {
+    description: 'JSON object merged into the inner daemon.json (e.g. registry-mirrors)',
+    default: '{}',
+  },
   'startup-timeout': { description: 'How long to wait for the daemon to answer over mTLS', default: '60s' },
-  'stop-timeout': { description: 'Grace period for the daemon to stop its containers and flush its data', default: '20s' },
-  deadline: { description: "Session lifetime; after it a crashed session's resources may be reaped", default: '6h' },
-  'engine-host': { description: 'Docker engine to run the session on (unix:// or tcp://); unset: /var/run/docker.sock', default: undefined },
-  'cache-slots': { description: 'How many sessions with one cache key may run at once, each on its own volume', default: '4' },
+  'stop-timeout': {
+    description: 'Grace period for the daemon to stop its containers and flush its data',
+    default: '20s',
+  },
+  deadline: {
+    description: "Session lifetime; after it a crashed session's resources may be reaped",
+    default: '6h',
+  },
+  'engine-host': {
+    description: 'Docker engine to run the session on (unix:// or tcp://); unset: /var/run/docker.sock',
+    default: undefined,
+  },
+  'cache-slots': {
+    description: 'How many sessions with one cache key may run at once, each on its own volume',
+    default: '4',
+  },
 };
 
 const RUNTIME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -160,7 +197,8 @@ export function parseSessionConfig(
     const v = value(setting);
     if (v === undefined) return undefined;
     const n = parseWholeNumber(v);
-    if (n === undefined || n < min || n > max) return fail(setting, v, `a whole number from ${min} to ${max}`);
+    if (n === undefined || n < min || n > max)
+      return fail(setting, v, `a whole number from ${min} to ${max}`);
     return n;
   };
 
@@ -211,7 +249,8 @@ export function parseSessionConfig(
 
 /** A JSON object of daemon.json keys users may set. */
 export function parseDaemonConfig(text: string, settingName = 'daemon-config'): Record<string, unknown> {
-  const accepted = 'a JSON object of daemon.json settings, e.g. {"registry-mirrors":["https://mirror.example.com"]}';
+  const accepted =
+    'a JSON object of daemon.json settings, e.g. {"registry-mirrors":["https://mirror.example.com"]}';
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -227,7 +266,11 @@ export function parseDaemonConfig(text: string, settingName = 'daemon-config'): 
       throw new BadInputError(settingName, text, `a JSON object without "${key}" (${reason})`);
     }
     if (!ALLOWED_DAEMON_KEYS.has(key)) {
-      throw new BadInputError(settingName, text, `a JSON object of known daemon.json keys ("${key}" is not one)`);
+      throw new BadInputError(
+        settingName,
+        text,
+        `a JSON object of known daemon.json keys ("${key}" is not one)`,
+      );
     }
   }
   return parsed as Record<string, unknown>;

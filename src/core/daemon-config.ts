@@ -15,7 +15,8 @@ export const RESERVED_DAEMON_KEYS: Record<string, string> = {
   'data-root': 'the cache volume is mounted at /var/lib/docker',
   graph: 'the cache volume is mounted at /var/lib/docker',
   bip: 'the inner bridge is chosen not to overlap outer networks (use the address-pool setting)',
-  'default-address-pools': 'inner pools are chosen not to overlap outer networks (use the address-pool setting)',
+  'default-address-pools':
+    'inner pools are chosen not to overlap outer networks (use the address-pool setting)',
   mtu: 'use the mtu setting',
   pidfile: 'the image entrypoint manages it',
 };

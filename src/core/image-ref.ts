@@ -9,7 +9,8 @@ const REFERENCE = new RegExp(
   `^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`,
 );
 
-export const IMAGE_FORM = 'an image reference such as docker:27.5.1-dind or registry.example.com/team/dind:1.0';
+export const IMAGE_FORM =
+  'an image reference such as docker:27.5.1-dind or registry.example.com/team/dind:1.0';
 
 export interface ImageRef {
   /** Registry host, when one is named. */

@@ -78,7 +78,11 @@ export function daemonContainerSpec(input: DaemonSpecInput): ContainerCreateBody
 }
 
 /** The inner daemon.json: the user's settings plus the ones secure-dind owns. */
-export function innerDaemonJson(config: SessionConfig, ranges: InnerRanges, mtu: number): Record<string, unknown> {
+export function innerDaemonJson(
+  config: SessionConfig,
+  ranges: InnerRanges,
+  mtu: number,
+): Record<string, unknown> {
   return {
     // Leftover containers at the end of a job are not worth waiting for; a short timeout leaves
     // the rest of the grace period for dockerd to flush /var/lib/docker.
@@ -91,9 +95,7 @@ export function innerDaemonJson(config: SessionConfig, ranges: InnerRanges, mtu:
 }
 
 /** What makes a container spec unsafe, in words; empty when it is safe. For tests and asserts. */
-export function unsafeSpecReasons(body: {
-  HostConfig?: Record<string, unknown>;
-}): string[] {
+export function unsafeSpecReasons(body: { HostConfig?: Record<string, unknown> }): string[] {
   const host = body.HostConfig ?? {};
   const reasons: string[] = [];
   if (host.Privileged) reasons.push('privileged');

@@ -26,7 +26,11 @@ export interface SessionSubnet {
  * The first free /24 for a session network, starting at an offset (e.g. from the session id) so
  * that concurrent launches rarely pick the same one; `skip` more when a create call lost a race.
  */
-export function chooseSessionSubnet(occupied: readonly Cidr[], offset: number, skip = 0): SessionSubnet | undefined {
+export function chooseSessionSubnet(
+  occupied: readonly Cidr[],
+  offset: number,
+  skip = 0,
+): SessionSubnet | undefined {
   const candidates = SESSION_SPACE.flatMap((range) => [...subnets(range, 24)]);
   let toSkip = skip;
   for (let i = 0; i < candidates.length; i++) {
@@ -46,7 +50,10 @@ export interface InnerRanges {
 
 /** Splits a range into the inner bridge (its first /24) and pools (its upper half, as /24s). */
 export function innerRangesFrom(range: Cidr): InnerRanges {
-  const upperHalf: Cidr = { base: (range.base + 2 ** (32 - range.prefix - 1)) >>> 0, prefix: range.prefix + 1 };
+  const upperHalf: Cidr = {
+    base: (range.base + 2 ** (32 - range.prefix - 1)) >>> 0,
+    prefix: range.prefix + 1,
+  };
   return {
     bip: `${hostAddress(range, 1)}/24`,
     defaultAddressPools: [{ base: formatCidr(upperHalf), size: Math.max(24, upperHalf.prefix) }],

@@ -14,7 +14,8 @@ const BLOCK = 512;
 function header(name: string, size: number, mode: number, type: '0' | '5', mtime: number): Buffer {
   if (Buffer.byteLength(name) > 100) throw new Error(`tar path too long: ${name}`);
   const block = Buffer.alloc(BLOCK);
-  const field = (value: string, offset: number, length: number) => block.write(value, offset, length, 'ascii');
+  const field = (value: string, offset: number, length: number) =>
+    block.write(value, offset, length, 'ascii');
   const octal = (value: number, length: number) => value.toString(8).padStart(length - 1, '0');
   block.write(name, 0, 100, 'utf8');
   field(octal(mode, 8), 100, 8);

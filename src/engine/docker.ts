@@ -155,7 +155,9 @@ export class DockerEngine {
 
   listNetworks(labels?: Record<string, string | undefined>): Promise<NetworkInfo[]> {
     return this.call('list networks', async () => {
-      const networks = await this.docker.listNetworks(labels ? { filters: { label: labelFilter(labels) } } : {});
+      const networks = await this.docker.listNetworks(
+        labels ? { filters: { label: labelFilter(labels) } } : {},
+      );
       return networks.map(toNetworkInfo);
     });
   }
@@ -203,7 +205,9 @@ export class DockerEngine {
 
   connectNetwork(network: string, container: string, aliases: readonly string[] = []): Promise<void> {
     return this.call(`connect ${container} to ${network}`, async () => {
-      await this.docker.getNetwork(network).connect({ Container: container, EndpointConfig: { Aliases: [...aliases] } });
+      await this.docker
+        .getNetwork(network)
+        .connect({ Container: container, EndpointConfig: { Aliases: [...aliases] } });
     });
   }
 
@@ -216,7 +220,11 @@ export class DockerEngine {
   inspectVolume(name: string): Promise<VolumeInfo | undefined> {
     return this.call(`inspect volume ${name}`, async () => {
       try {
-        const v = (await this.docker.getVolume(name).inspect()) as { Name: string; Labels?: Record<string, string> | null; CreatedAt?: string };
+        const v = (await this.docker.getVolume(name).inspect()) as {
+          Name: string;
+          Labels?: Record<string, string> | null;
+          CreatedAt?: string;
+        };
         return { name: v.Name, labels: v.Labels ?? {}, createdAt: v.CreatedAt };
       } catch (error) {
         if (isStatus(error, 404)) return undefined;
@@ -254,7 +262,10 @@ export class DockerEngine {
         Volumes?: { Name: string; UsageData?: { Size?: number; RefCount?: number } | null }[];
       };
       return new Map(
-        (df.Volumes ?? []).map((v) => [v.Name, { size: Math.max(0, v.UsageData?.Size ?? 0), refCount: v.UsageData?.RefCount ?? 0 }]),
+        (df.Volumes ?? []).map((v) => [
+          v.Name,
+          { size: Math.max(0, v.UsageData?.Size ?? 0), refCount: v.UsageData?.RefCount ?? 0 },
+        ]),
       );
     });
   }
@@ -263,7 +274,10 @@ export class DockerEngine {
   createContainer(name: string, body: ContainerCreateBody | Record<string, unknown>): Promise<string> {
     return this.call(`create container ${name}`, async () => {
       try {
-        const container = await this.docker.createContainer({ ...(body as Docker.ContainerCreateOptions), name });
+        const container = await this.docker.createContainer({
+          ...(body as Docker.ContainerCreateOptions),
+          name,
+        });
         return container.id;
       } catch (error) {
         if (isStatus(error, 409)) throw new NameConflict(`container name ${name} is in use`);
@@ -319,7 +333,10 @@ export class DockerEngine {
 
   listContainers(labels: Record<string, string | undefined>): Promise<ContainerSummary[]> {
     return this.call('list containers', async () => {
-      const containers = await this.docker.listContainers({ all: true, filters: { label: labelFilter(labels) } });
+      const containers = await this.docker.listContainers({
+        all: true,
+        filters: { label: labelFilter(labels) },
+      });
       return containers.map((c) => ({
         id: c.Id,
         name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
@@ -333,7 +350,9 @@ export class DockerEngine {
   /** Stops with SIGTERM, then SIGKILL after the grace period. A stopped or gone container is fine. */
   async stopContainer(container: string, graceSeconds: number): Promise<void> {
     try {
-      await this.call(`stop container ${container}`, () => this.docker.getContainer(container).stop({ t: graceSeconds }));
+      await this.call(`stop container ${container}`, () =>
+        this.docker.getContainer(container).stop({ t: graceSeconds }),
+      );
     } catch (error) {
       const status = (error as { cause?: { statusCode?: number } }).cause?.statusCode;
       if (status === 304 || status === 404) return;

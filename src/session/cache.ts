@@ -52,11 +52,15 @@ export async function pruneInnerDaemon(
 ): Promise<{ before: number; after: number }> {
   const before = innerUsage(await innerDaemonRequest<InnerDiskUsage>(address, tls, 'GET', '/system/df'));
   if (before <= budget) return { before, after: before };
-  await innerDaemonRequest(address, tls, 'POST', `/build/prune?keep-storage=${budget}`, { timeoutMs: 120_000 });
+  await innerDaemonRequest(address, tls, 'POST', `/build/prune?keep-storage=${budget}`, {
+    timeoutMs: 120_000,
+  });
   let after = innerUsage(await innerDaemonRequest<InnerDiskUsage>(address, tls, 'GET', '/system/df'));
   if (after > budget) {
     const filters = encodeURIComponent(JSON.stringify({ dangling: ['false'] }));
-    await innerDaemonRequest(address, tls, 'POST', `/images/prune?filters=${filters}`, { timeoutMs: 120_000 });
+    await innerDaemonRequest(address, tls, 'POST', `/images/prune?filters=${filters}`, {
+      timeoutMs: 120_000,
+    });
     after = innerUsage(await innerDaemonRequest<InnerDiskUsage>(address, tls, 'GET', '/system/df'));
   }
   return { before, after };
@@ -87,7 +91,8 @@ export async function listCacheVolumes(
     volumes.map(async (volume) => {
       const slotText = volume.labels[LABELS.cacheSlot];
       const cacheKey = volume.labels[LABELS.cacheKey];
-      const lastUsed = (await cacheVolumeLastUsed(stateDir, volume.name)) ?? Date.parse(volume.createdAt ?? '');
+      const lastUsed =
+        (await cacheVolumeLastUsed(stateDir, volume.name)) ?? Date.parse(volume.createdAt ?? '');
       const use = usage?.get(volume.name);
       return {
         name: volume.name,

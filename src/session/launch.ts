@@ -21,7 +21,12 @@ import {
   sessionNetworkName,
   uncachedContainerName,
 } from '../core/names.js';
-import { CERT_DIR_IN_CONTAINER, DAEMON_TLS_PORT, daemonContainerSpec, innerDaemonJson } from '../core/spec.js';
+import {
+  CERT_DIR_IN_CONTAINER,
+  DAEMON_TLS_PORT,
+  daemonContainerSpec,
+  innerDaemonJson,
+} from '../core/spec.js';
 import { chooseInnerRanges, chooseSessionSubnet } from '../core/subnets.js';
 import { makeTar } from '../core/tar.js';
 import { DEFAULT_ENGINE_HOST, DockerEngine, NameConflict } from '../engine/docker.js';
@@ -76,7 +81,10 @@ export async function launch(
     options.onPhase?.(name, timings[name]!);
     return result;
   };
-  const labels = (role: Parameters<typeof resourceLabels>[0]['role'], extra: Record<string, string> = {}) => ({
+  const labels = (
+    role: Parameters<typeof resourceLabels>[0]['role'],
+    extra: Record<string, string> = {},
+  ) => ({
     ...resourceLabels({ sessionId, role, jobId: options.jobId, createdAt, deadline }),
     ...extra,
   });
@@ -87,12 +95,15 @@ export async function launch(
     const engineVersion = await phase('preflight', async () => {
       const [version, runtimes] = await Promise.all([engine.version(), engine.runtimes()]);
       if (!runtimes.includes(config.runtime)) {
-        throw new SystemError(`the Docker engine at ${engine.host} has no runtime named "${config.runtime}"`, {
-          hint:
-            `Install Sysbox on the runner host (run "secure-dind doctor" to see what is missing, ` +
-            `"sudo secure-dind bootstrap" to install it). Registered runtimes: ${runtimes.join(', ') || 'none'}. ` +
-            'secure-dind never falls back to a privileged container.',
-        });
+        throw new SystemError(
+          `the Docker engine at ${engine.host} has no runtime named "${config.runtime}"`,
+          {
+            hint:
+              `Install Sysbox on the runner host (run "secure-dind doctor" to see what is missing, ` +
+              `"sudo secure-dind bootstrap" to install it). Registered runtimes: ${runtimes.join(', ') || 'none'}. ` +
+              'secure-dind never falls back to a privileged container.',
+          },
+        );
       }
       if (!(await engine.imageExists(config.image))) {
         log?.info(`pulling ${config.image}`);
@@ -141,20 +152,29 @@ export async function launch(
         { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/`, mode: 0o755 },
         { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/`, mode: 0o700 },
         { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/ca.pem`, mode: 0o644, content: files['ca.pem'] },
-        { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/cert.pem`, mode: 0o644, content: files['cert.pem'] },
+        {
+          path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/cert.pem`,
+          mode: 0o644,
+          content: files['cert.pem'],
+        },
         { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/key.pem`, mode: 0o600, content: files['key.pem'] },
       ]);
       const leased = await leaseSlot(certDir, aliases, placement);
       await engine.putArchive(leased.containerId, '/', tar);
       await engine.startContainer(leased.containerId);
       daemonStarted = true;
-      if (options.clientPlacement !== 'host' && !options.joinNetwork) await attachOwnContainer(placement.networkName);
+      if (options.clientPlacement !== 'host' && !options.joinNetwork)
+        await attachOwnContainer(placement.networkName);
       return leased;
     });
 
     const address: DaemonAddress = placement.daemonIp
       ? { host: placement.daemonIp, port: DAEMON_TLS_PORT }
-      : { host: await joinedAddress(lease.containerId, placement.networkName), port: DAEMON_TLS_PORT, servername: 'docker' };
+      : {
+          host: await joinedAddress(lease.containerId, placement.networkName),
+          port: DAEMON_TLS_PORT,
+          servername: 'docker',
+        };
     const ready = await phase('ready', () =>
       waitForDaemon(
         address,
@@ -214,16 +234,25 @@ export async function launch(
   }> {
     const [networks, routes] = await Promise.all([engine.listNetworks(), hostRoutes()]);
     const occupied = [
-      ...networks.flatMap((n) => n.subnets.map((s) => parseCidr(s)).filter((c): c is Cidr => c !== undefined)),
+      ...networks.flatMap((n) =>
+        n.subnets.map((s) => parseCidr(s)).filter((c): c is Cidr => c !== undefined),
+      ),
       ...routes,
     ];
     const outerMtu = networks.find((n) => n.name === 'bridge')?.mtu ?? DEFAULT_MTU;
     if (options.joinNetwork) {
       const joined = networks.find((n) => n.name === options.joinNetwork!.name);
       const subnet = joined && parseCidr(joined.subnets[0] ?? '');
-      if (!joined || !subnet) throw new SystemError(`network ${options.joinNetwork.name} does not exist or has no IPv4 subnet`);
+      if (!joined || !subnet)
+        throw new SystemError(`network ${options.joinNetwork.name} does not exist or has no IPv4 subnet`);
       await record({ networkName: joined.name, ownsNetwork: false });
-      return { networkName: joined.name, daemonIp: undefined, subnet, occupied, mtu: config.mtu ?? joined.mtu ?? outerMtu };
+      return {
+        networkName: joined.name,
+        daemonIp: undefined,
+        subnet,
+        occupied,
+        mtu: config.mtu ?? joined.mtu ?? outerMtu,
+      };
     }
     const networkName = sessionNetworkName(sessionId);
     const mtu = config.mtu ?? outerMtu;
@@ -252,10 +281,18 @@ export async function launch(
     certDir: string,
     aliases: readonly string[],
     placement: { networkName: string; daemonIp: string | undefined },
-  ): Promise<{ containerId: string; containerName: string; volumeName: string; slot: number; cacheHit: boolean }> {
+  ): Promise<{
+    containerId: string;
+    containerName: string;
+    volumeName: string;
+    slot: number;
+    cacheHit: boolean;
+  }> {
     const slots = config.cache ? config.cacheSlots : 1;
     for (let slot = 0; slot < slots; slot++) {
-      const containerName = config.cache ? daemonContainerName(config.cacheKey, slot) : uncachedContainerName(sessionId);
+      const containerName = config.cache
+        ? daemonContainerName(config.cacheKey, slot)
+        : uncachedContainerName(sessionId);
       const volumeName = config.cache ? cacheVolumeName(config.cacheKey, slot) : scratchVolumeName(sessionId);
       const existing = await engine.inspectVolume(volumeName);
       await record({ volumeName });

@@ -20,7 +20,10 @@ export async function saveSessionRecord(stateDir: string, state: SessionState): 
   await rename(`${path}.tmp`, path);
 }
 
-export async function loadSessionRecord(stateDir: string, sessionId: string): Promise<SessionState | undefined> {
+export async function loadSessionRecord(
+  stateDir: string,
+  sessionId: string,
+): Promise<SessionState | undefined> {
   try {
     return JSON.parse(await readFile(recordPath(stateDir, sessionId), 'utf8')) as SessionState;
   } catch {

@@ -22,7 +22,10 @@ export interface TeardownOptions {
   readonly graceSeconds?: number;
 }
 
-export async function teardown(target: Session | SessionState, options: TeardownOptions = {}): Promise<TeardownReport> {
+export async function teardown(
+  target: Session | SessionState,
+  options: TeardownOptions = {},
+): Promise<TeardownReport> {
   const started = Date.now();
   const state = 'state' in target ? target.state : target;
   const removed: string[] = [];
@@ -96,7 +99,8 @@ export async function teardown(target: Session | SessionState, options: Teardown
   if (state.cache && state.cacheTotalMaxSize !== undefined) {
     const budget = state.cacheTotalMaxSize;
     await step('host cache budget', async () => {
-      for (const name of await enforceHostBudget(engine, stateDir, budget, log)) removed.push(`volume ${name}`);
+      for (const name of await enforceHostBudget(engine, stateDir, budget, log))
+        removed.push(`volume ${name}`);
     });
   }
 
@@ -117,6 +121,10 @@ async function pruneToBudget(
   const [ca, cert, key] = await Promise.all(
     ['ca.pem', 'cert.pem', 'key.pem'].map((file) => readFile(join(state.certDir!, file), 'utf8')),
   );
-  const { before, after } = await pruneInnerDaemon({ host, port: DAEMON_TLS_PORT }, { ca: ca!, cert: cert!, key: key! }, state.cacheMaxSize);
+  const { before, after } = await pruneInnerDaemon(
+    { host, port: DAEMON_TLS_PORT },
+    { ca: ca!, cert: cert!, key: key! },
+    state.cacheMaxSize,
+  );
   if (after < before) log?.info(`cache budget: pruned the daemon's cache from ${before} to ${after} bytes`);
 }

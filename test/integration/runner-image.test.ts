@@ -33,7 +33,9 @@ async function freeSubnet() {
   const networks = JSON.parse(await hostDocker(['network', 'inspect', ...ids])) as {
     IPAM: { Config: { Subnet?: string }[] | null };
   }[];
-  const occupied = networks.flatMap((n) => (n.IPAM.Config ?? []).map((c) => parseCidr(c.Subnet ?? '')).filter((c) => c !== undefined));
+  const occupied = networks.flatMap((n) =>
+    (n.IPAM.Config ?? []).map((c) => parseCidr(c.Subnet ?? '')).filter((c) => c !== undefined),
+  );
   return chooseSessionSubnet(occupied, Math.floor(Math.random() * 500))!;
 }
 
@@ -61,8 +63,21 @@ describe.runIf(engineReady)('runner-image under sysbox-runc with provided certif
     chmodSync(join(serverDir, 'key.pem'), 0o600);
     await hostDocker(['volume', 'create', volume]);
     await hostDocker([
-      'run', '-d', '--name', name, '--runtime', TEST_RUNTIME, '--network', network, '--ip', ip,
-      '-v', `${volume}:/var/lib/docker`, '-v', `${serverDir}:/certs/server:ro`, RUNNER_IMAGE,
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--runtime',
+      TEST_RUNTIME,
+      '--network',
+      network,
+      '--ip',
+      ip,
+      '-v',
+      `${volume}:/var/lib/docker`,
+      '-v',
+      `${serverDir}:/certs/server:ro`,
+      RUNNER_IMAGE,
     ]);
     env = { DOCKER_HOST: `tcp://${ip}:2376`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: clientDir };
     await waitFor('the inner daemon answering over TLS', () => innerDocker(env, ['version'], 10_000));
@@ -79,19 +94,34 @@ describe.runIf(engineReady)('runner-image under sysbox-runc with provided certif
     const [inspect] = JSON.parse(await hostDocker(['inspect', name]));
     expect(inspect.HostConfig.Privileged).toBe(false);
     expect(inspect.HostConfig.Runtime).toBe(TEST_RUNTIME);
-    expect(inspect.Mounts.find((m: { Destination: string }) => m.Destination === '/var/lib/docker').Name).toBe(volume);
+    expect(
+      inspect.Mounts.find((m: { Destination: string }) => m.Destination === '/var/lib/docker').Name,
+    ).toBe(volume);
   });
 
   it('runs the busybox image inside through the docker CLI over TLS', async () => {
     await loadImage(env, BUSYBOX_IMAGE);
-    const out = await innerDocker(env, ['run', '--rm', BUSYBOX_IMAGE, 'sh', '-c', 'echo hello from $(hostname)']);
+    const out = await innerDocker(env, [
+      'run',
+      '--rm',
+      BUSYBOX_IMAGE,
+      'sh',
+      '-c',
+      'echo hello from $(hostname)',
+    ]);
     expect(out.trim()).toMatch(/^hello from [0-9a-f]{12}$/);
     expect((await innerDocker(env, ['info', '--format', '{{.Driver}}'])).trim()).toBe('overlay2');
   });
 
   it('refuses clients without a certificate and listens on no plain port', async () => {
     const ca = readFileSync(join(clientDir, 'ca.pem'), 'utf8');
-    expect(await tlsPing(ip, 2376, { ca, cert: readFileSync(join(clientDir, 'cert.pem'), 'utf8'), key: readFileSync(join(clientDir, 'key.pem'), 'utf8') })).toBe('answered');
+    expect(
+      await tlsPing(ip, 2376, {
+        ca,
+        cert: readFileSync(join(clientDir, 'cert.pem'), 'utf8'),
+        key: readFileSync(join(clientDir, 'key.pem'), 'utf8'),
+      }),
+    ).toBe('answered');
     expect(await tlsPing(ip, 2376, { ca })).toBe('refused');
     expect(await tcpOpen(ip, 2375)).toBe(false);
   });
@@ -108,8 +138,12 @@ describe.runIf(engineReady)('runner-image under sysbox-runc with provided certif
     // The data root is consistent: a new daemon on the same volume still has the image.
     await hostDocker(['start', name]);
     await waitFor('the daemon after restart', () => innerDocker(env, ['version'], 10_000));
-    expect(await innerDocker(env, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])).toContain(BUSYBOX_IMAGE);
-    expect((await innerDocker(env, ['ps', '-a', '--filter', 'name=sleeper', '--format', '{{.Status}}'])).trim()).toMatch(/^Exited/);
+    expect(await innerDocker(env, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])).toContain(
+      BUSYBOX_IMAGE,
+    );
+    expect(
+      (await innerDocker(env, ['ps', '-a', '--filter', 'name=sleeper', '--format', '{{.Status}}'])).trim(),
+    ).toMatch(/^Exited/);
   });
 });
 
@@ -125,15 +159,37 @@ describe.runIf(engineReady)('runner-image following the rest of the docker:dind 
       'self-generated certificates and a TLS daemon',
       () =>
         hostDocker([
-          'exec', '-e', 'DOCKER_HOST=tcp://docker:2376', '-e', 'DOCKER_TLS_VERIFY=1', '-e', 'DOCKER_CERT_PATH=/certs/client',
-          '--', name, 'sh', '-c', 'grep -q docker /etc/hosts || echo "127.0.0.1 docker" >> /etc/hosts; docker version --format "{{.Server.Version}}"',
+          'exec',
+          '-e',
+          'DOCKER_HOST=tcp://docker:2376',
+          '-e',
+          'DOCKER_TLS_VERIFY=1',
+          '-e',
+          'DOCKER_CERT_PATH=/certs/client',
+          '--',
+          name,
+          'sh',
+          '-c',
+          'grep -q docker /etc/hosts || echo "127.0.0.1 docker" >> /etc/hosts; docker version --format "{{.Server.Version}}"',
         ]),
       120_000,
     );
-    const listing = await hostDocker(['exec', name, 'sh', '-c', 'stat -c "%n %a" /certs/client/*.pem | sort']);
+    const listing = await hostDocker([
+      'exec',
+      name,
+      'sh',
+      '-c',
+      'stat -c "%n %a" /certs/client/*.pem | sort',
+    ]);
     expect(listing).toContain('/certs/client/key.pem 600');
     expect(listing).toContain('/certs/client/cert.pem 644');
-    const plain = await hostDocker(['exec', name, 'sh', '-c', 'docker -H tcp://127.0.0.1:2375 version >/dev/null 2>&1 && echo open || echo closed']);
+    const plain = await hostDocker([
+      'exec',
+      name,
+      'sh',
+      '-c',
+      'docker -H tcp://127.0.0.1:2375 version >/dev/null 2>&1 && echo open || echo closed',
+    ]);
     expect(plain.trim()).toBe('closed');
   });
 });

@@ -12,7 +12,14 @@ import { launch } from '../../src/session/launch.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { Session } from '../../src/session/types.js';
 import { BUSYBOX_IMAGE, engineReady, hostDocker } from '../support/engine.js';
-import { cacheVolumes, innerDocker, loadImage, removeCacheVolumes, sessionResources, uniqueKey } from '../support/inner.js';
+import {
+  cacheVolumes,
+  innerDocker,
+  loadImage,
+  removeCacheVolumes,
+  sessionResources,
+  uniqueKey,
+} from '../support/inner.js';
 import { testConfig, testStateDir } from '../support/session.js';
 import { tcpOpen, tlsPing } from '../support/tls-probe.js';
 
@@ -33,9 +40,22 @@ describe.runIf(engineReady)('session lifecycle', () => {
 
   it('up -> docker run inside with only the exported environment -> down leaves only the cache volume', async () => {
     const cacheKey = key('cli');
-    const env = { ...process.env, SECURE_DIND_STATE_DIR: stateDir, SECURE_DIND_IMAGE: 'secure-dind/runner-image:dev' };
-    const up = await execFileAsync('node', [CLI, 'up', '--json', '--cache-key', cacheKey, '--runtime', 'sysbox-runc'], { env });
-    const session = JSON.parse(up.stdout) as { sessionId: string; env: Record<string, string>; cacheVolume: string; cacheHit: boolean };
+    const env = {
+      ...process.env,
+      SECURE_DIND_STATE_DIR: stateDir,
+      SECURE_DIND_IMAGE: 'secure-dind/runner-image:dev',
+    };
+    const up = await execFileAsync(
+      'node',
+      [CLI, 'up', '--json', '--cache-key', cacheKey, '--runtime', 'sysbox-runc'],
+      { env },
+    );
+    const session = JSON.parse(up.stdout) as {
+      sessionId: string;
+      env: Record<string, string>;
+      cacheVolume: string;
+      cacheHit: boolean;
+    };
     expect(Object.keys(session.env).sort()).toEqual(['DOCKER_CERT_PATH', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY']);
     expect(session.env.DOCKER_HOST).toMatch(/^tcp:\/\/[\d.]+:2376$/);
     expect(session.cacheHit).toBe(false);
@@ -45,9 +65,20 @@ describe.runIf(engineReady)('session lifecycle', () => {
     expect(statSync(join(certDir, 'key.pem')).mode & 0o777).toBe(0o600);
     expect(existsSync(join(certDir, 'ca-key.pem'))).toBe(false);
 
-    const clientEnv = session.env as { DOCKER_HOST: string; DOCKER_TLS_VERIFY: string; DOCKER_CERT_PATH: string };
+    const clientEnv = session.env as {
+      DOCKER_HOST: string;
+      DOCKER_TLS_VERIFY: string;
+      DOCKER_CERT_PATH: string;
+    };
     await loadImage(clientEnv, BUSYBOX_IMAGE);
-    const out = await innerDocker(clientEnv, ['run', '--name', 'probe', BUSYBOX_IMAGE, 'echo', 'ran inside the DinD']);
+    const out = await innerDocker(clientEnv, [
+      'run',
+      '--name',
+      'probe',
+      BUSYBOX_IMAGE,
+      'echo',
+      'ran inside the DinD',
+    ]);
     expect(out.trim()).toBe('ran inside the DinD');
     // The container exists in the session's daemon, not on the host engine.
     expect(await innerDocker(clientEnv, ['ps', '-a', '--format', '{{.Names}}'])).toContain('probe');
@@ -105,7 +136,13 @@ describe.runIf(engineReady)('session lifecycle', () => {
     let session: Session | undefined;
     try {
       session = await launch(testConfig({ 'cache-key': key('collide'), cache: 'false' }), {}, { stateDir });
-      const inner = await innerDocker(session.env, ['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Subnet}}']);
+      const inner = await innerDocker(session.env, [
+        'network',
+        'inspect',
+        'bridge',
+        '--format',
+        '{{(index .IPAM.Config 0).Subnet}}',
+      ]);
       const innerBridge = parseCidr(inner.trim())!;
       expect(overlaps(innerBridge, parseCidr('10.200.0.0/16')!)).toBe(false);
       const outer = JSON.parse(await hostDocker(['network', 'inspect', session.networkName]))[0];
@@ -124,7 +161,11 @@ describe.runIf(engineReady)('session lifecycle', () => {
     const cacheKey = key('noruntime');
     const sessionIds: string[] = [];
     await expect(
-      launch(testConfig({ 'cache-key': cacheKey, runtime: 'no-such-runtime' }), { onState: (s) => void sessionIds.push(s.sessionId) }, { stateDir }),
+      launch(
+        testConfig({ 'cache-key': cacheKey, runtime: 'no-such-runtime' }),
+        { onState: (s) => void sessionIds.push(s.sessionId) },
+        { stateDir },
+      ),
     ).rejects.toThrow(/no runtime named "no-such-runtime"[\s\S]*/);
     expect(sessionIds.length).toBeGreaterThan(0);
     expect(await sessionResources(sessionIds[0]!)).toEqual([]);
@@ -140,12 +181,18 @@ describe.runIf(engineReady)('session lifecycle', () => {
       const host = new URL(a.env.DOCKER_HOST.replace('tcp:', 'http:')).hostname;
       const read = (s: Session, file: string) => readFileSync(join(s.certDir, file), 'utf8');
       const aCa = read(a, 'ca.pem');
-      expect(await tlsPing(host, 2376, { ca: aCa, cert: read(a, 'cert.pem'), key: read(a, 'key.pem') })).toBe('answered');
+      expect(await tlsPing(host, 2376, { ca: aCa, cert: read(a, 'cert.pem'), key: read(a, 'key.pem') })).toBe(
+        'answered',
+      );
       expect(await tlsPing(host, 2376, { ca: aCa })).toBe('refused');
-      expect(await tlsPing(host, 2376, { ca: aCa, cert: read(b, 'cert.pem'), key: read(b, 'key.pem') })).toBe('refused');
+      expect(await tlsPing(host, 2376, { ca: aCa, cert: read(b, 'cert.pem'), key: read(b, 'key.pem') })).toBe(
+        'refused',
+      );
       expect(await tcpOpen(host, 2375)).toBe(false);
       // And the docker CLI with the other session's certificates fails too.
-      await expect(innerDocker({ ...a.env, DOCKER_CERT_PATH: b.certDir }, ['version'], 15_000)).rejects.toThrow();
+      await expect(
+        innerDocker({ ...a.env, DOCKER_CERT_PATH: b.certDir }, ['version'], 15_000),
+      ).rejects.toThrow();
     } finally {
       await Promise.all([teardown(a, { stateDir }), teardown(b, { stateDir })]);
     }

@@ -18,7 +18,12 @@ export const TEST_RUNTIME = 'sysbox-runc';
 async function probe(): Promise<string | undefined> {
   try {
     const { stdout } = await execFileAsync(DOCKER_CLI, ['info', '--format', '{{json .Runtimes}}'], {
-      env: { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' },
+      env: {
+        ...process.env,
+        DOCKER_HOST: 'unix:///var/run/docker.sock',
+        DOCKER_TLS_VERIFY: '',
+        DOCKER_CERT_PATH: '',
+      },
       timeout: 15_000,
     });
     if (!(TEST_RUNTIME in JSON.parse(stdout))) return `the engine has no ${TEST_RUNTIME} runtime`;
@@ -46,7 +51,12 @@ export const engineReady = reason === undefined;
 /** Runs the docker CLI against the outer (host) engine and returns stdout. */
 export async function hostDocker(args: readonly string[]): Promise<string> {
   const { stdout } = await execFileAsync(DOCKER_CLI, [...args], {
-    env: { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' },
+    env: {
+      ...process.env,
+      DOCKER_HOST: 'unix:///var/run/docker.sock',
+      DOCKER_TLS_VERIFY: '',
+      DOCKER_CERT_PATH: '',
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout;

@@ -32,7 +32,8 @@ export function parseFileCommands(text: string): [string, string][] {
     } else if (heredoc >= 0) {
       const name = line.slice(0, heredoc);
       const delimiter = line.slice(heredoc + 2);
-      if (name === '' || delimiter === '') throw new Error(`file command line ${i + 1}: bad heredoc: ${line}`);
+      if (name === '' || delimiter === '')
+        throw new Error(`file command line ${i + 1}: bad heredoc: ${line}`);
       const value: string[] = [];
       for (i += 1; ; i += 1) {
         if (i >= lines.length) throw new Error(`file command: no closing delimiter ${delimiter} for ${name}`);
@@ -53,7 +54,10 @@ function lastWins(entries: [string, string][]): Record<string, string> {
 }
 
 export interface ActionMetadata {
-  readonly inputs: Record<string, { description: string; default: string | undefined; required: string | undefined }>;
+  readonly inputs: Record<
+    string,
+    { description: string; default: string | undefined; required: string | undefined }
+  >;
   readonly outputs: Record<string, { description: string }>;
   readonly runs: Record<string, string>;
 }
@@ -170,7 +174,8 @@ export class GitHubRunnerJob {
   async runStep(
     program: string,
     args: readonly string[],
-    extraEnv: Record<string, string> = {},
+    /** Added to the step's environment; undefined removes a variable. */
+    extraEnv: Record<string, string | undefined> = {},
     onSpawn?: (pid: number, stateFile: string) => void,
     stdin?: NodeJS.ReadableStream,
   ): Promise<StepResult> {
@@ -185,8 +190,10 @@ export class GitHubRunnerJob {
       GITHUB_STEP_SUMMARY: join(dir, 'summary'),
     };
     for (const file of Object.values(files)) writeFileSync(file, '');
+    const env: Record<string, string | undefined> = { ...this.stepEnv(), ...files, ...extraEnv };
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
     const child = spawn(program, [...args], {
-      env: { ...this.stepEnv(), ...files, ...extraEnv },
+      env,
       cwd: this.root,
       stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });

@@ -12,7 +12,11 @@ export interface ClientEnvLike {
 }
 
 /** Runs the docker CLI with only the session's environment (no other docker settings). */
-export async function innerDocker(env: ClientEnvLike, args: readonly string[], timeout = 120_000): Promise<string> {
+export async function innerDocker(
+  env: ClientEnvLike,
+  args: readonly string[],
+  timeout = 120_000,
+): Promise<string> {
   const { stdout } = await execFileAsync(DOCKER_CLI, [...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     timeout,
@@ -25,7 +29,12 @@ export async function innerDocker(env: ClientEnvLike, args: readonly string[], t
 export async function loadImage(env: ClientEnvLike, image: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const save = spawn(DOCKER_CLI, ['save', image], {
-      env: { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' },
+      env: {
+        ...process.env,
+        DOCKER_HOST: 'unix:///var/run/docker.sock',
+        DOCKER_TLS_VERIFY: '',
+        DOCKER_CERT_PATH: '',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const load = spawn(DOCKER_CLI, ['load', '-q'], {
@@ -35,7 +44,9 @@ export async function loadImage(env: ClientEnvLike, image: string): Promise<void
     save.stdout.pipe(load.stdin);
     save.on('error', reject);
     load.on('error', reject);
-    load.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker load exited with ${code}`))));
+    load.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`docker load exited with ${code}`)),
+    );
   });
 }
 

@@ -41,7 +41,11 @@ class Reader {
       if (trimmed === '---' || trimmed.startsWith('&') || trimmed.startsWith('!')) {
         throw new Error(`line ${this.index + 1}: unsupported YAML: ${trimmed}`);
       }
-      this.pending = { number: this.index + 1, indent: text.length - text.trimStart().length, text: stripComment(trimmed) };
+      this.pending = {
+        number: this.index + 1,
+        indent: text.length - text.trimStart().length,
+        text: stripComment(trimmed),
+      };
       return this.pending;
     }
     return undefined;
@@ -62,7 +66,11 @@ class Reader {
 
   private mapping(indent: number): YamlValue {
     const out: Record<string, YamlValue> = {};
-    for (let line = this.peek(); line && line.indent === indent && !isSequenceItem(line.text); line = this.peek()) {
+    for (
+      let line = this.peek();
+      line && line.indent === indent && !isSequenceItem(line.text);
+      line = this.peek()
+    ) {
       this.take();
       const { key, rest } = splitKey(line);
       if (key in out) throw new Error(`line ${line.number}: duplicate key ${key}`);
@@ -73,7 +81,11 @@ class Reader {
 
   private sequence(indent: number): YamlValue {
     const out: YamlValue[] = [];
-    for (let line = this.peek(); line && line.indent === indent && isSequenceItem(line.text); line = this.peek()) {
+    for (
+      let line = this.peek();
+      line && line.indent === indent && isSequenceItem(line.text);
+      line = this.peek()
+    ) {
       const rest = line.text.slice(1).trimStart();
       if (rest === '') {
         this.take();
@@ -96,7 +108,8 @@ class Reader {
       const next = this.peek();
       if (next && next.indent > indent) return this.block(next.indent);
       // A mapping's value may be a sequence at the key's own indentation.
-      if (inMapping && next && next.indent === indent && isSequenceItem(next.text)) return this.sequence(indent);
+      if (inMapping && next && next.indent === indent && isSequenceItem(next.text))
+        return this.sequence(indent);
       return null;
     }
     if (/^[|>][+-]?$/.test(rest)) return this.blockScalar(indent, rest);
@@ -173,7 +186,8 @@ function scalarOrFlow(text: string, number: number): YamlValue {
 
 function scalar(text: string, number: number): string | null {
   if (text.startsWith('"') || text.startsWith("'")) {
-    if (closingQuote(text, 0) !== text.length - 1) throw new Error(`line ${number}: text after a quoted scalar`);
+    if (closingQuote(text, 0) !== text.length - 1)
+      throw new Error(`line ${number}: text after a quoted scalar`);
     return unquote(text, number);
   }
   if (text.startsWith('&') || text.startsWith('*') || text.startsWith('!')) {
@@ -188,7 +202,8 @@ function splitFlow(text: string, number: number): string[] {
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i];
     if (c === '"' || c === "'") i = closingQuote(text, i);
-    else if (c === '[' || c === '{') throw new Error(`line ${number}: nested flow collections are not supported`);
+    else if (c === '[' || c === '{')
+      throw new Error(`line ${number}: nested flow collections are not supported`);
     else if (c === ',') {
       items.push(text.slice(start, i).trim());
       start = i + 1;
@@ -214,7 +229,15 @@ function unquote(text: string, number: number): string {
   const body = text.slice(1, -1);
   if (text.startsWith("'")) return body.replace(/''/g, "'");
   return body.replace(/\\(.)/g, (_, c: string) => {
-    const escapes: Record<string, string> = { n: '\n', t: '\t', '"': '"', '\\': '\\', '/': '/', r: '\r', '0': '\0' };
+    const escapes: Record<string, string> = {
+      n: '\n',
+      t: '\t',
+      '"': '"',
+      '\\': '\\',
+      '/': '/',
+      r: '\r',
+      '0': '\0',
+    };
     const value = escapes[c];
     if (value === undefined) throw new Error(`line ${number}: unsupported escape \\${c}`);
     return value;

@@ -22,7 +22,11 @@ export function tlsPing(
       cert: credentials.cert,
       key: credentials.key,
       // SNI is for names only; for an address Node checks the certificate's IP SANs.
-      ...(isIP(host) === 0 ? { servername: credentials.servername ?? host } : credentials.servername ? { servername: credentials.servername } : {}),
+      ...(isIP(host) === 0
+        ? { servername: credentials.servername ?? host }
+        : credentials.servername
+          ? { servername: credentials.servername }
+          : {}),
       rejectUnauthorized: true,
     });
     const finish = (outcome: ProbeOutcome) => {
@@ -30,7 +34,9 @@ export function tlsPing(
       resolve(outcome);
     };
     socket.setTimeout(10_000, () => finish('refused'));
-    socket.on('secureConnect', () => socket.write(`GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n`));
+    socket.on('secureConnect', () =>
+      socket.write(`GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n`),
+    );
     socket.on('data', (chunk) => {
       data += chunk.toString();
       if (data.startsWith('HTTP/1.1')) finish('answered');

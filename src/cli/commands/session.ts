@@ -8,7 +8,12 @@ import { enforceHostBudget, listCacheVolumes } from '../../session/cache.js';
 import { defaultStateDir } from '../../session/host.js';
 import { launch } from '../../session/launch.js';
 import { reapOrphans } from '../../session/reaper.js';
-import { isSessionId, loadSessionRecord, removeSessionRecord, saveSessionRecord } from '../../session/records.js';
+import {
+  isSessionId,
+  loadSessionRecord,
+  removeSessionRecord,
+  saveSessionRecord,
+} from '../../session/records.js';
 import { teardown } from '../../session/teardown.js';
 import type { Session, SessionState, TeardownReport } from '../../session/types.js';
 import type { CliCommand, CliIo } from '../command.js';
@@ -72,7 +77,9 @@ export const upCommand: CliCommand = {
         printJson(io, sessionJson(session));
       } else {
         for (const [key, value] of Object.entries(session.env)) io.stdout.write(`export ${key}=${value}\n`);
-        io.stdout.write(`# secure-dind session ${session.id}: end it with "secure-dind down ${session.id}"\n`);
+        io.stdout.write(
+          `# secure-dind session ${session.id}: end it with "secure-dind down ${session.id}"\n`,
+        );
       }
       return 0;
     } catch (error) {
@@ -90,7 +97,11 @@ export const downCommand: CliCommand = {
       const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
       const sessionId = parsed.positionals[0] ?? '';
       if (!isSessionId(sessionId) || parsed.positionals.length !== 1) {
-        throw new BadInputError('session id', parsed.positionals.join(' '), 'the 12-character id printed by secure-dind up');
+        throw new BadInputError(
+          'session id',
+          parsed.positionals.join(' '),
+          'the 12-character id printed by secure-dind up',
+        );
       }
       const stateDir = defaultStateDir(io.env);
       // Without a record (another host, a lost state dir) the labels still find everything.
@@ -191,13 +202,17 @@ export const lsCommand: CliCommand = {
       }
       io.stdout.write(`SESSIONS (${sessions.length})\n`);
       for (const s of sessions) {
-        io.stdout.write(`  ${s.sessionId}  ${s.state.padEnd(8)} ${s.container}  key=${s.cacheKey} slot=${s.cacheSlot} deadline=${s.deadline}\n`);
+        io.stdout.write(
+          `  ${s.sessionId}  ${s.state.padEnd(8)} ${s.container}  key=${s.cacheKey} slot=${s.cacheSlot} deadline=${s.deadline}\n`,
+        );
       }
       io.stdout.write(`CACHE VOLUMES (${volumes.length})\n`);
       for (const v of volumes) {
         const lastUsed = v.lastUsed ? new Date(v.lastUsed).toISOString() : 'never';
         const size = v.size === undefined ? '?' : formatBytes(v.size);
-        io.stdout.write(`  ${v.name}  ${size.padStart(10)}  slot=${v.slot} last-used=${lastUsed}${v.leased ? ' (in use)' : ''}  key=${v.cacheKey}\n`);
+        io.stdout.write(
+          `  ${v.name}  ${size.padStart(10)}  slot=${v.slot} last-used=${lastUsed}${v.leased ? ' (in use)' : ''}  key=${v.cacheKey}\n`,
+        );
       }
       return 0;
     } catch (error) {

@@ -44,7 +44,10 @@ describe('parseSessionConfig accepts', () => {
     [{ 'startup-timeout': '2m' }, { startupTimeoutSeconds: 120 }],
     [{ deadline: '1h' }, { deadlineSeconds: 3600 }],
     [{ 'engine-host': 'tcp://10.0.0.5:2375' }, { engineHost: 'tcp://10.0.0.5:2375' }],
-    [{ 'daemon-config': '{"registry-mirrors":["https://mirror.example.com"]}' }, { daemonConfig: { 'registry-mirrors': ['https://mirror.example.com'] } }],
+    [
+      { 'daemon-config': '{"registry-mirrors":["https://mirror.example.com"]}' },
+      { daemonConfig: { 'registry-mirrors': ['https://mirror.example.com'] } },
+    ],
   ])('%j', (raw, expected) => {
     expect(parseSessionConfig(raw)).toMatchObject(expected);
   });
@@ -109,7 +112,9 @@ describe('parseSessionConfig refuses, naming the setting, the value and the acce
 
   it('names the setting as the user wrote it', () => {
     const error = refusal({ mtu: '10' });
-    expect(() => parseSessionConfig({ mtu: '10' }, (name) => `input '${name}'`)).toThrow(/invalid input 'mtu'/);
+    expect(() => parseSessionConfig({ mtu: '10' }, (name) => `input '${name}'`)).toThrow(
+      /invalid input 'mtu'/,
+    );
     expect(error.setting).toBe('mtu');
   });
 });

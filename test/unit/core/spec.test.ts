@@ -19,7 +19,9 @@ describe('daemonContainerSpec', () => {
     expect(unsafeSpecReasons(spec)).toEqual([]);
     expect(spec.HostConfig.Runtime).toBe('my-runtime');
     expect(spec.HostConfig.Privileged).toBe(false);
-    expect(spec.HostConfig.Mounts).toEqual([{ Type: 'volume', Source: 'cache-vol', Target: '/var/lib/docker' }]);
+    expect(spec.HostConfig.Mounts).toEqual([
+      { Type: 'volume', Source: 'cache-vol', Target: '/var/lib/docker' },
+    ]);
     expect(JSON.stringify(spec)).not.toContain('docker.sock');
   });
 
@@ -59,7 +61,9 @@ describe('unsafeSpecReasons', () => {
 
 describe('innerDaemonJson', () => {
   it('merges the user settings but keeps the network settings secure-dind owns', () => {
-    const config = parseSessionConfig({ 'daemon-config': '{"registry-mirrors":["https://m.example"],"debug":true}' });
+    const config = parseSessionConfig({
+      'daemon-config': '{"registry-mirrors":["https://m.example"],"debug":true}',
+    });
     const json = innerDaemonJson(config, innerRangesFrom(parseCidr('10.210.0.0/16')!), 1400);
     expect(json).toMatchObject({
       'registry-mirrors': ['https://m.example'],
@@ -73,6 +77,8 @@ describe('innerDaemonJson', () => {
 
   it('lets a user set the inner shutdown timeout', () => {
     const config = parseSessionConfig({ 'daemon-config': '{"shutdown-timeout":9}' });
-    expect(innerDaemonJson(config, innerRangesFrom(parseCidr('10.210.0.0/16')!), 1500)['shutdown-timeout']).toBe(9);
+    expect(
+      innerDaemonJson(config, innerRangesFrom(parseCidr('10.210.0.0/16')!), 1500)['shutdown-timeout'],
+    ).toBe(9);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { formatCidr, overlaps, parseCidr } from '../../../src/core/cidr.js';
-import { chooseInnerRanges, chooseSessionSubnet, innerRangesFrom, parseProcNetRoute } from '../../../src/core/subnets.js';
+import {
+  chooseInnerRanges,
+  chooseSessionSubnet,
+  innerRangesFrom,
+  parseProcNetRoute,
+} from '../../../src/core/subnets.js';
 
 const cidr = (text: string) => parseCidr(text)!;
 
