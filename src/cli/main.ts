@@ -1,10 +1,22 @@
 #!/usr/bin/env node
 /** The secure-dind command: dispatches to the subcommands. */
 import type { CliCommand, CliIo } from './command.js';
+import { bootstrapCommand } from './commands/bootstrap.js';
+import { doctorCommand } from './commands/doctor.js';
+import { gitlabCommand } from './commands/gitlab.js';
 import { downCommand, gcCommand, lsCommand, runCommand, upCommand } from './commands/session.js';
 import { VERSION } from '../version.js';
 
-const COMMANDS: readonly CliCommand[] = [upCommand, downCommand, runCommand, lsCommand, gcCommand];
+const COMMANDS: readonly CliCommand[] = [
+  doctorCommand,
+  bootstrapCommand,
+  upCommand,
+  downCommand,
+  runCommand,
+  lsCommand,
+  gcCommand,
+  gitlabCommand,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
