@@ -1,0 +1,67 @@
+/** `secure-dind doctor [--json] [--runtime NAME]`: preflight checks for a runner host. */
+import { parseArgs } from 'node:util';
+import { createDockerProbe } from '../../engine/runtime-probe.js';
+import { DEFAULT_RUNTIME } from '../../runtime/compat.js';
+import {
+  evaluateHost,
+  gatherHostFacts,
+  renderChecks,
+  worstStatus,
+  type HostEdges,
+} from '../../runtime/doctor.js';
+import { createHostFiles, createLocalRunner } from '../../runtime/host.js';
+import type { CliCommand } from '../command.js';
+import { printJson, reportError } from '../io.js';
+
+const USAGE = `Usage: secure-dind doctor [--json] [--runtime NAME]
+
+Checks this host for what secure-dind needs: architecture, distro, kernel (Sysbox's minimum for the
+distro, ID-mapped mounts or shiftfs), systemd, the Docker engine (not snap, not rootless),
+the filesystem under /var/lib, daemon.json, the AppArmor fusermount3 profile, the Sysbox units,
+the runtime registered with the engine (and whether it really is Sysbox) and the Sysbox version.
+Each check passes, warns or fails, with the fix in words.
+
+  --json          print {ready, status, checks: [{id, title, status, detail, fix}]}
+  --runtime NAME  the runtime name sessions use (default ${DEFAULT_RUNTIME})
+
+Exit status: 0 when nothing fails (warnings allowed), 1 when a check fails, 2 on bad arguments.`;
+
+export function createDoctorCommand(makeEdges: () => HostEdges = defaultEdges): CliCommand {
+  return {
+    name: 'doctor',
+    summary: 'check this host can run secure-dind sessions (Sysbox, kernel, Docker)',
+    usage: USAGE,
+    async run(args, io) {
+      let values;
+      try {
+        ({ values } = parseArgs({
+          args: [...args],
+          options: { json: { type: 'boolean' }, runtime: { type: 'string' } },
+          strict: true,
+          allowPositionals: false,
+        }));
+      } catch (error) {
+        io.stderr.write(
+          `secure-dind doctor: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`,
+        );
+        return 2;
+      }
+      try {
+        const facts = await gatherHostFacts(makeEdges(), values.runtime ?? DEFAULT_RUNTIME);
+        const checks = evaluateHost(facts);
+        const status = worstStatus(checks);
+        if (values.json) printJson(io, { ready: status !== 'fail', status, checks });
+        else io.stdout.write(renderChecks(checks));
+        return status === 'fail' ? 1 : 0;
+      } catch (error) {
+        return reportError(io, error);
+      }
+    },
+  };
+}
+
+function defaultEdges(): HostEdges {
+  return { runner: createLocalRunner(), files: createHostFiles('/'), probe: createDockerProbe() };
+}
+
+export const doctorCommand = createDoctorCommand();

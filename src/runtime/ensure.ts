@@ -1,0 +1,116 @@
+/**
+ * ensureRuntime: the step every face runs before launching a session. Detects the runtime;
+ * installs Sysbox when allowed and root; otherwise fails with the fix in the hint. There is no
+ * fallback to a weaker runtime.
+ */
+import { createDockerProbe } from '../engine/runtime-probe.js';
+import { createDownloader } from '../engine/download.js';
+import { SystemError } from '../core/errors.js';
+import { DEFAULT_RUNTIME, MIN_SYSBOX_REASON, MIN_SYSBOX_VERSION, versionAtLeast } from './compat.js';
+import { createHostFiles, createLocalRunner } from './host.js';
+import { bootstrapSysbox, type InstallEdges, type Log } from './install.js';
+import { parseDockerInfo, parseRuntimeVersion } from './preflight.js';
+
+export interface EnsureRuntimeOptions {
+  readonly runtime?: string;
+  /** 'auto': install Sysbox when it is missing or too old (needs root); 'never': only detect. */
+  readonly install: 'auto' | 'never';
+  readonly version?: string;
+  readonly url?: string;
+  readonly sha256?: string;
+  readonly smokeImage?: string;
+  readonly isRoot?: boolean;
+  readonly edges?: Partial<InstallEdges>;
+  readonly log?: Log;
+}
+
+export interface RuntimeStatus {
+  readonly runtime: string;
+  /** The Sysbox version in use; undefined when the registered runtime is not Sysbox. */
+  readonly sysboxVersion: string | undefined;
+  /** Said when the runtime is usable but is not what the name promises (e.g. not Sysbox). */
+  readonly warning?: string;
+  /** True when this call installed or upgraded Sysbox. */
+  readonly installed: boolean;
+}
+
+type Detection =
+  | { readonly ok: true; readonly version: string | undefined }
+  | { readonly ok: false; readonly problem: string; readonly notSysbox: boolean };
+
+export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<RuntimeStatus> {
+  const runtime = options.runtime ?? DEFAULT_RUNTIME;
+  const edges: InstallEdges = {
+    runner: options.edges?.runner ?? createLocalRunner(),
+    files: options.edges?.files ?? createHostFiles('/'),
+    probe: options.edges?.probe ?? createDockerProbe(),
+    downloader: options.edges?.downloader ?? createDownloader(),
+  };
+  const log = options.log ?? (() => undefined);
+
+  const detected = await detect(edges, runtime);
+  if (detected.ok) return { runtime, sysboxVersion: detected.version, installed: false };
+  // A runtime the admin registered under this name is their choice (admins are trusted); never
+  // install over it, but say loudly what it means. `secure-dind doctor` reports it as a failure.
+  if (detected.notSysbox) {
+    const warning = `${detected.problem}: sessions get that runtime's isolation, not Sysbox's (see secure-dind doctor)`;
+    log(`warning: ${warning}`);
+    return { runtime, sysboxVersion: undefined, installed: false, warning };
+  }
+
+  const isRoot = options.isRoot ?? process.getuid?.() === 0;
+  if (options.install === 'auto' && isRoot) {
+    log(`${detected.problem}; installing Sysbox`);
+    const outcome = await bootstrapSysbox(edges, {
+      runtime,
+      version: options.version,
+      url: options.url,
+      sha256: options.sha256,
+      smokeImage: options.smokeImage,
+      log,
+    });
+    return { runtime, sysboxVersion: outcome.plan.package?.version, installed: !outcome.plan.upToDate };
+  }
+  const hint =
+    options.install === 'auto'
+      ? 'installing Sysbox needs root: run `sudo secure-dind bootstrap` on the runner host once (see docs/runner-host.md)'
+      : 'install Sysbox on the runner host with `sudo secure-dind bootstrap` (or set install-runtime: auto with a root runner)';
+  throw new SystemError(detected.problem, { hint });
+}
+
+async function detect(edges: InstallEdges, runtime: string): Promise<Detection> {
+  let info;
+  try {
+    info = parseDockerInfo(await edges.probe.info());
+  } catch (error) {
+    throw new SystemError('the Docker engine is not reachable', {
+      cause: error,
+      hint: 'start Docker and check this user may use its socket',
+    });
+  }
+  const path = info?.runtimes[runtime];
+  if (path === undefined) {
+    return {
+      ok: false,
+      problem: `runtime ${runtime} is not registered with the Docker engine`,
+      notSysbox: false,
+    };
+  }
+  const result = await edges.runner.run([path || runtime, '--version']);
+  const identity = parseRuntimeVersion(result.exitCode === 0 ? result.stdout : '');
+  if (identity.kind !== 'sysbox') {
+    return {
+      ok: false,
+      problem: `runtime ${runtime} is registered but is not Sysbox (${path || runtime} reports "${identity.firstLine}")`,
+      notSysbox: true,
+    };
+  }
+  if (!versionAtLeast(identity.version, MIN_SYSBOX_VERSION)) {
+    return {
+      ok: false,
+      problem: `Sysbox ${identity.version} is older than ${MIN_SYSBOX_VERSION} (${MIN_SYSBOX_REASON})`,
+      notSysbox: false,
+    };
+  }
+  return { ok: true, version: identity.version };
+}

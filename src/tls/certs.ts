@@ -1,0 +1,310 @@
+/**
+ * Per-session TLS material for the inner Docker daemon: a fresh certificate authority per session,
+ * a server certificate for the daemon and a client certificate for the job, all ECDSA P-256 with
+ * SHA-256 signatures, made in-process.
+ *
+ * The CA private key is generated non-extractable: it lives only inside the CertAuthority object
+ * (and WebCrypto), cannot be exported even by mistake, and is gone once that object is dropped.
+ */
+import { constants as fsConstants } from 'node:fs';
+import { chmod, lstat, mkdir, open } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import type * as X509 from '@peculiar/x509';
+import { BadInputError, SystemError } from '../core/errors.js';
+
+export interface CertRequest {
+  serverDnsNames: readonly string[];
+  serverIps: readonly string[];
+  /** Validity in milliseconds from `now` (default 7 days). */
+  validFor?: number;
+  now?: Date;
+}
+
+export interface PemPair {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface SessionCerts {
+  caCertPem: string;
+  server: PemPair;
+  client: PemPair;
+}
+
+export interface IssueRequest {
+  kind: 'server' | 'client';
+  /** Server certificates only: the DNS names the daemon is reached by. */
+  dnsNames?: readonly string[];
+  /** Server certificates only: the IP addresses the daemon is reached by. */
+  ips?: readonly string[];
+  notBefore: Date;
+  notAfter: Date;
+}
+
+export interface CertAuthority {
+  readonly certPem: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Issues a leaf certificate with a fresh P-256 key, signed by this authority. */
+  issue(request: IssueRequest): Promise<PemPair>;
+}
+
+export const DEFAULT_VALIDITY_MS = 7 * 24 * 60 * 60 * 1000;
+/** notBefore is set this far in the past so a peer whose clock lags a little still accepts. */
+export const CLOCK_SKEW_MS = 60 * 1000;
+
+/**
+ * The WebCrypto implementation handed to @peculiar/x509 on every call, so nothing depends on the
+ * library's global provider singleton having been set up (or replaced) by someone else.
+ */
+const subtleProvider: webcrypto.Crypto = webcrypto;
+
+const EC_KEY: webcrypto.EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
+const SIGNING: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
+
+/**
+ * A new certificate authority valid from a minute before `now` for `validFor` ms. Its private key
+ * is non-extractable and stays inside the returned object.
+ */
+export async function makeCertAuthority(
+  options: { now?: Date; validFor?: number } = {},
+): Promise<CertAuthority> {
+  const now = options.now ?? new Date();
+  const validFor = checkValidity(options.validFor);
+  const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
+  const notAfter = new Date(now.getTime() + validFor);
+
+  const x509 = await loadX509();
+  const keys = await generateKeys(false);
+  // One Name object for the CA's subject and every leaf's issuer, so both encode byte for byte
+  // alike (Go's crypto/x509 matches issuer to subject on the raw bytes).
+  const name = new x509.Name(`CN=secure-dind session CA ${randomBytes(6).toString('hex')}`);
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned(
+    {
+      serialNumber: randomSerial(),
+      name,
+      notBefore,
+      notAfter,
+      keys,
+      signingAlgorithm: SIGNING,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, 0, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, subtleProvider),
+      ],
+    },
+    subtleProvider,
+  );
+  const certPem = pem(caCert.toString('pem'));
+  const caPrivateKey = keys.privateKey;
+
+  return {
+    certPem,
+    notBefore,
+    notAfter,
+    async issue(request: IssueRequest): Promise<PemPair> {
+      if (!(request.notAfter.getTime() > request.notBefore.getTime())) {
+        throw new BadInputError(
+          'certificate validity',
+          `${request.notBefore.toISOString()}..${request.notAfter.toISOString()}`,
+          'notAfter later than notBefore',
+        );
+      }
+      const leafKeys = await generateKeys(true);
+      const extensions: X509.Extension[] = [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey, false, subtleProvider),
+        await x509.AuthorityKeyIdentifierExtension.create(keys.publicKey, false, subtleProvider),
+      ];
+      let subject: string;
+      if (request.kind === 'server') {
+        const dnsNames = unique((request.dnsNames ?? []).map(checkDnsName));
+        const ips = unique((request.ips ?? []).map(normalizeIp));
+        if (dnsNames.length === 0 && ips.length === 0) {
+          throw new BadInputError('server certificate names', '', 'at least one DNS name or IP address');
+        }
+        subject = `CN=${dnsNames[0] ?? 'secure-dind daemon'}`;
+        extensions.push(
+          new x509.KeyUsagesExtension(
+            x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement,
+            true,
+          ),
+          new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+          new x509.SubjectAlternativeNameExtension(
+            [
+              ...dnsNames.map((value) => ({ type: 'dns' as const, value })),
+              ...ips.map((value) => ({ type: 'ip' as const, value })),
+            ],
+            false,
+          ),
+        );
+      } else {
+        if ((request.dnsNames?.length ?? 0) > 0 || (request.ips?.length ?? 0) > 0) {
+          throw new BadInputError(
+            'client certificate names',
+            [...(request.dnsNames ?? []), ...(request.ips ?? [])].join(','),
+            'none (client certificates carry no subject alternative names)',
+          );
+        }
+        subject = 'CN=secure-dind client';
+        extensions.push(
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+          new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
+        );
+      }
+      const cert = await x509.X509CertificateGenerator.create(
+        {
+          serialNumber: randomSerial(),
+          subject,
+          issuer: name,
+          notBefore: request.notBefore,
+          notAfter: request.notAfter,
+          publicKey: leafKeys.publicKey,
+          signingKey: caPrivateKey,
+          signingAlgorithm: SIGNING,
+          extensions,
+        },
+        subtleProvider,
+      );
+      return { certPem: pem(cert.toString('pem')), keyPem: exportPkcs8(leafKeys.privateKey) };
+    },
+  };
+}
+
+/**
+ * A CA, a server certificate for `serverDnsNames`/`serverIps` and a client certificate, all valid
+ * from a minute before `now` until `now + validFor`. The CA key is not returned and is dropped.
+ */
+export async function makeSessionCerts(req: CertRequest): Promise<SessionCerts> {
+  const now = req.now ?? new Date();
+  const validFor = checkValidity(req.validFor);
+  const ca = await makeCertAuthority({ now, validFor });
+  const window = { notBefore: ca.notBefore, notAfter: ca.notAfter };
+  const [server, client] = await Promise.all([
+    ca.issue({ kind: 'server', dnsNames: req.serverDnsNames, ips: req.serverIps, ...window }),
+    ca.issue({ kind: 'client', ...window }),
+  ]);
+  return { caCertPem: ca.certPem, server, client };
+}
+
+/**
+ * Writes ca.pem, cert.pem, key.pem for the client into dir: dir created 0700 (or tightened if it
+ * exists), key.pem 0600, the others 0644. Never writes the CA key anywhere (it has none to write).
+ */
+export async function writeClientCerts(dir: string, certs: SessionCerts): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const info = await lstat(dir);
+    if (!info.isDirectory()) throw new Error('not a directory (or a symbolic link)');
+    await chmod(dir, 0o700);
+    await writeFileWithMode(join(dir, 'ca.pem'), certs.caCertPem, 0o644);
+    await writeFileWithMode(join(dir, 'cert.pem'), certs.client.certPem, 0o644);
+    await writeFileWithMode(join(dir, 'key.pem'), certs.client.keyPem, 0o600);
+  } catch (error) {
+    throw new SystemError(`cannot write the client certificates to ${dir}: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The server files as docker:dind expects under $DOCKER_TLS_CERTDIR/server. */
+export function serverCertFiles(certs: SessionCerts): Record<'ca.pem' | 'cert.pem' | 'key.pem', string> {
+  return { 'ca.pem': certs.caCertPem, 'cert.pem': certs.server.certPem, 'key.pem': certs.server.keyPem };
+}
+
+async function generateKeys(extractable: boolean): Promise<webcrypto.CryptoKeyPair> {
+  return await subtleProvider.subtle.generateKey(EC_KEY, extractable, ['sign', 'verify']);
+}
+
+/** PKCS#8 PEM ("BEGIN PRIVATE KEY"), which both node's tls and Go's tls.X509KeyPair (dockerd) load. */
+function exportPkcs8(key: webcrypto.CryptoKey): string {
+  return pem(KeyObject.from(key).export({ type: 'pkcs8', format: 'pem' }).toString());
+}
+
+let x509Module: Promise<typeof X509> | undefined;
+
+/**
+ * @peculiar/x509 needs the reflect-metadata API (its dependency injection uses it) before it loads.
+ * Loaded on first use only: it is the slowest import of the product, and only launches need it.
+ */
+function loadX509(): Promise<typeof X509> {
+  x509Module ??= (async () => {
+    await import('reflect-metadata');
+    return await import('@peculiar/x509');
+  })();
+  return x509Module;
+}
+
+/** 128 random bits as a positive DER INTEGER with no leading zero octet (RFC 5280: ≤ 20 octets). */
+function randomSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x01;
+  return bytes.toString('hex');
+}
+
+function checkValidity(validFor: number | undefined): number {
+  const value = validFor ?? DEFAULT_VALIDITY_MS;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new BadInputError('certificate validity', String(value), 'a positive number of milliseconds');
+  }
+  return value;
+}
+
+const DNS_LABEL = /^(?:\*|[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)$/i;
+
+function checkDnsName(name: string): string {
+  const labels = name.split('.');
+  const ok =
+    name.length > 0 &&
+    name.length <= 253 &&
+    isIP(name) === 0 &&
+    labels.every((label, index) => DNS_LABEL.test(label) && (label !== '*' || index === 0));
+  if (!ok) throw new BadInputError('server DNS name', name, 'a host name such as "docker" or "dind.example"');
+  return name;
+}
+
+/** Canonical text form of an IP address the certificate encoder accepts (IPv4-in-IPv6 expanded). */
+function normalizeIp(ip: string): string {
+  const version = isIP(ip);
+  if (version === 4)
+    return ip
+      .split('.')
+      .map((part) => String(Number(part)))
+      .join('.');
+  if (version === 6 && !ip.includes('%')) {
+    const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
+    if (!dotted) return ip.toLowerCase();
+    const octets = (dotted[2] ?? '').split('.').map(Number);
+    const high = (((octets[0] ?? 0) << 8) | (octets[1] ?? 0)).toString(16);
+    const low = (((octets[2] ?? 0) << 8) | (octets[3] ?? 0)).toString(16);
+    return `${dotted[1] ?? ''}${high}:${low}`.toLowerCase();
+  }
+  throw new BadInputError('server IP address', ip, 'an IPv4 or IPv6 address without a zone');
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function pem(text: string): string {
+  const trimmed = text.replace(/\r\n/g, '\n').trim();
+  return `${trimmed}\n`;
+}
+
+/** Creates or truncates `path` without following a symbolic link, setting `mode` before writing. */
+async function writeFileWithMode(path: string, content: string, mode: number): Promise<void> {
+  const flags = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW;
+  const handle = await open(path, flags, mode);
+  try {
+    await handle.chmod(mode);
+    await handle.writeFile(content, 'utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
