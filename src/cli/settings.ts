@@ -33,6 +33,7 @@ export function parseCommandArgs(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   flags: readonly string[] = [],
+  maxPositionals = 0,
 ): ParsedArgs {
   const raw: RawSettings = {};
   const source = new Map<SettingName, string>();
@@ -52,9 +53,12 @@ export function parseCommandArgs(
       rest = args.slice(i + 1);
       break;
     }
-    if (!arg.startsWith('--')) {
+    if (!arg.startsWith('-') || arg === '-') {
       positionals.push(arg);
       continue;
+    }
+    if (!arg.startsWith('--')) {
+      throw new BadInputError('option', arg, 'options of the form --name VALUE (see --help)');
     }
     const [name, inlineValue] = splitOption(arg.slice(2));
     if (name === 'no-cache' && inlineValue === undefined) {
@@ -75,9 +79,15 @@ export function parseCommandArgs(
     }
     const setting = name as SettingName;
     const value = inlineValue ?? args[++i];
-    if (value === undefined) throw new BadInputError(`option --${setting}`, '', `--${setting} VALUE`);
+    // An explicit empty value is a mistake on a command line (unlike an unset input or variable).
+    if (value === undefined || value.trim() === '') {
+      throw new BadInputError(`option --${setting}`, value ?? '', `--${setting} VALUE with a non-empty value`);
+    }
     raw[setting] = value;
     source.set(setting, `option --${setting}`);
+  }
+  if (positionals.length > maxPositionals) {
+    throw new BadInputError('argument', positionals.slice(maxPositionals).join(' '), 'options of the form --name VALUE (see --help)');
   }
   const config = parseSessionConfig(raw, (setting) => source.get(setting) ?? `setting ${setting}`);
   return { config, flags: seenFlags, positionals, rest };

@@ -51,8 +51,8 @@ function printReport(io: CliIo, report: TeardownReport, json: boolean): void {
   for (const line of report.warnings) io.stderr.write(`warning: ${line}\n`);
 }
 
-async function launchFromArgs(args: readonly string[], io: CliIo, flags: string[]) {
-  const parsed = parseCommandArgs(args, io.env, ['json', 'verbose', ...flags]);
+async function launchFromArgs(args: readonly string[], io: CliIo) {
+  const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
   const log = stderrLogger(io, isVerbose(io, parsed.flags));
   const stateDir = defaultStateDir(io.env);
   const session = await withSignals((signal) =>
@@ -72,7 +72,7 @@ export const upCommand: CliCommand = {
   usage: `Usage: secure-dind up [options] [--json] [--verbose]\n\nPrints export lines (eval "$(secure-dind up)") or, with --json,\n{sessionId, env, containerId, cacheVolume, cacheHit}. End it with: secure-dind down SESSION_ID\n\nOptions:\n${settingsUsage()}`,
   async run(args, io) {
     try {
-      const { parsed, session } = await launchFromArgs(args, io, []);
+      const { parsed, session } = await launchFromArgs(args, io);
       if (parsed.flags.has('json')) {
         printJson(io, sessionJson(session));
       } else {
@@ -94,7 +94,7 @@ export const downCommand: CliCommand = {
   usage: 'Usage: secure-dind down SESSION_ID [--json] [--engine-host HOST]',
   async run(args, io) {
     try {
-      const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
+      const parsed = parseCommandArgs(args, io.env, ['json', 'verbose'], 1);
       const sessionId = parsed.positionals[0] ?? '';
       if (!isSessionId(sessionId) || parsed.positionals.length !== 1) {
         throw new BadInputError(
@@ -137,7 +137,7 @@ export const runCommand: CliCommand = {
       if (separator < 0 || separator === args.length - 1) {
         throw new BadInputError('command', args.join(' '), 'secure-dind run [options] -- COMMAND [ARGS...]');
       }
-      ({ session, stateDir, log } = await launchFromArgs(args, io, []));
+      ({ session, stateDir, log } = await launchFromArgs(args, io));
       const [command, ...commandArgs] = args.slice(separator + 1) as [string, ...string[]];
       const status = await runChild(command, commandArgs, { ...io.env, ...session.env });
       if (status !== 0) throw new JobFailure(`${command} exited with status ${status}`, status);
