@@ -29,6 +29,8 @@ export function parseImageRef(text: string): ImageRef | undefined {
   let path = match[2]!;
   // "localhost/x" or "host.tld/x" or "host:5000/x" are registries; "team/x" is a Docker Hub path.
   if (domain !== undefined && !/[.:]/.test(domain) && domain !== 'localhost') {
+    // Not a registry host after all, so a path component: it must follow the path rules.
+    if (!new RegExp(`^${PATH_COMPONENT}$`).test(domain)) return undefined;
     path = `${domain}/${path}`;
     domain = undefined;
   }

@@ -33,6 +33,8 @@ describe('parseSessionConfig accepts', () => {
   it.each<[RawSettings, Partial<ReturnType<typeof parseSessionConfig>>]>([
     [{ image: 'registry.example.com:5000/team/dind:1.2@sha256:' + 'a'.repeat(64) }, {}],
     [{ image: 'secure-dind/runner-image:dev' }, { image: 'secure-dind/runner-image:dev' }],
+    [{ image: 'Registry.Example.com/team/dind' }, {}],
+    [{ image: 'localhost/dind:1' }, {}],
     [{ cache: 'false' }, { cache: false }],
     [{ cache: 'YES' }, { cache: true }],
     [{ 'cache-max-size': '512m' }, { cacheMaxSize: 512 * 1024 ** 2 }],
@@ -65,6 +67,8 @@ describe('parseSessionConfig refuses, naming the setting, the value and the acce
     [{ runtime: 'sysbox runc' }, 'runtime', /runtime name/],
     [{ runtime: '--privileged' }, 'runtime', /runtime name/],
     [{ image: 'Docker:dind' }, 'image', /image reference/],
+    [{ image: 'UPPER/case' }, 'image', /image reference/],
+    [{ image: 'team/UPPER' }, 'image', /image reference/],
     [{ image: 'docker:dind --privileged' }, 'image', /image reference/],
     [{ image: 'docker:dind;rm -rf /' }, 'image', /image reference/],
     [{ image: 'x'.repeat(300) }, 'image', /image reference/],

@@ -1,0 +1,132 @@
+/**
+ * Bad input through each face, the way users give it: every malformed value is refused with a
+ * message naming the input, before any resource is created.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { engineReady, hostDocker } from '../support/engine.js';
+import { GitHubRunnerJob } from '../support/github-runner.js';
+
+const execFileAsync = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../dist/cli.js');
+
+/** Everything on the engine labelled with this job id. */
+async function resourcesOfJob(jobId: string): Promise<string[]> {
+  const filter = `label=dev.secure-dind.job=${jobId}`;
+  const lists = await Promise.all([
+    hostDocker(['ps', '-a', '-q', '--filter', filter]),
+    hostDocker(['network', 'ls', '-q', '--filter', filter]),
+    hostDocker(['volume', 'ls', '-q', '--filter', filter]),
+  ]);
+  return lists.flatMap((text) => text.split('\n').filter(Boolean));
+}
+
+const HUGE = '9'.repeat(5000);
+
+/** [option, value, what the message must name] */
+const CLI_CASES: [string[], RegExp][] = [
+  [['--image', ''], /option --image/],
+  [['--image', 'docker:dind --privileged'], /option --image/],
+  [['--image', 'docker:dind;rm -rf /'], /option --image/],
+  [['--image', `docker:${HUGE}`], /option --image/],
+  [['--runtime', 'runc --privileged'], /option --runtime/],
+  [['--runtime', '$(id)'], /option --runtime/],
+  [['--cache', 'sometimes'], /option --cache/],
+  [['--cache-key', ''], /option --cache-key/],
+  [['--cache-key', 'a;reboot'], /option --cache-key/],
+  [['--cache-key', 'k'.repeat(300)], /option --cache-key/],
+  [['--cache-max-size', '-5GB'], /option --cache-max-size/],
+  [['--cache-total-max-size', 'lots'], /option --cache-total-max-size/],
+  [['--cpus', '-1'], /option --cpus/],
+  [['--cpus', 'two'], /option --cpus/],
+  [['--memory', HUGE], /option --memory/],
+  [['--pids-limit', '0'], /option --pids-limit/],
+  [['--mtu', '65536'], /option --mtu/],
+  [['--mtu', '-1500'], /option --mtu/],
+  [['--address-pool', '10.0.0.0/33'], /option --address-pool/],
+  [['--daemon-config', '{"hosts":["unix:///var/run/docker.sock"]}'], /option --daemon-config/],
+  [['--daemon-config', '{"data-root":"/host/var/lib/docker"}'], /option --daemon-config/],
+  [['--daemon-config', '{"--privileged":true}'], /option --daemon-config/],
+  [['--daemon-config', '["-v","/:/host"]'], /option --daemon-config/],
+  [['--startup-timeout', '-1'], /option --startup-timeout/],
+  [['--stop-timeout', `${HUGE}s`], /option --stop-timeout/],
+  [['--deadline', '1s'], /option --deadline/],
+  [['--engine-host', 'ssh://root@host'], /option --engine-host/],
+  [['--cache-slots', '1000'], /option --cache-slots/],
+  [['--privileged'], /option: "--privileged"/],
+  [['-v', '/:/host'], /option: "-v"/],
+];
+
+describe.runIf(engineReady)('bad input is refused before anything is created', () => {
+  it.each(CLI_CASES)('secure-dind up %j', async (args, names) => {
+    const jobId = `bad-cli-${Math.random().toString(36).slice(2, 10)}`;
+    const error = (await execFileAsync('node', [CLI, 'up', ...args], {
+      env: { ...process.env, SECURE_DIND_JOB_ID: jobId, SECURE_DIND_IMAGE: 'secure-dind/runner-image:dev' },
+    }).catch((e: unknown) => e)) as { code?: number; stderr?: string };
+    expect(error.code).toBe(2);
+    expect(error.stderr).toMatch(/^secure-dind: invalid /);
+    expect(error.stderr).toMatch(names);
+    expect(await resourcesOfJob(jobId)).toEqual([]);
+  });
+
+  it.each([
+    ['SECURE_DIND_MTU', '10', /environment variable SECURE_DIND_MTU/],
+    ['SECURE_DIND_DAEMON_CONFIG', '{"tls":false}', /environment variable SECURE_DIND_DAEMON_CONFIG/],
+    ['SECURE_DIND_IMAGE', 'UPPER/case', /environment variable SECURE_DIND_IMAGE/],
+  ])('secure-dind up with %s=%s', async (name, value, names) => {
+    const jobId = `bad-env-${Math.random().toString(36).slice(2, 10)}`;
+    const error = (await execFileAsync('node', [CLI, 'up'], {
+      env: { ...process.env, SECURE_DIND_JOB_ID: jobId, [name]: value },
+    }).catch((e: unknown) => e)) as { code?: number; stderr?: string };
+    expect(error.code).toBe(2);
+    expect(error.stderr).toMatch(names);
+    expect(await resourcesOfJob(jobId)).toEqual([]);
+  });
+
+  describe('GitHub Action inputs', () => {
+    const jobs: GitHubRunnerJob[] = [];
+    afterAll(() => jobs.forEach((job) => job.dispose()));
+
+    it.each<[Record<string, string>, string]>([
+      [{ image: '--privileged' }, 'image'],
+      [{ image: 'docker:dind -v /:/host' }, 'image'],
+      [{ runtime: 'runc; curl evil' }, 'runtime'],
+      [{ 'install-runtime': 'always' }, 'install-runtime'],
+      [{ cache: 'yes please' }, 'cache'],
+      [{ 'cache-key': '`reboot`' }, 'cache-key'],
+      [{ 'cache-max-size': '-1' }, 'cache-max-size'],
+      [{ 'cache-total-max-size': HUGE }, 'cache-total-max-size'],
+      [{ cpus: '0' }, 'cpus'],
+      [{ memory: 'all of it' }, 'memory'],
+      [{ 'pids-limit': '-1' }, 'pids-limit'],
+      [{ mtu: '100' }, 'mtu'],
+      [{ 'daemon-config': '{"hosts":["tcp://0.0.0.0:2375"]}' }, 'daemon-config'],
+      [{ 'daemon-config': '{"tlsverify":false}' }, 'daemon-config'],
+      [{ 'daemon-config': 'not json' }, 'daemon-config'],
+      [{ 'startup-timeout': 'forever' }, 'startup-timeout'],
+      [{ 'stop-timeout': '-3' }, 'stop-timeout'],
+      [{ 'set-context': 'maybe' }, 'set-context'],
+      [{ summary: '2' }, 'summary'],
+    ])('with: %j', async (inputs, input) => {
+      const runId = String(Math.floor(Math.random() * 1e12));
+      const job = new GitHubRunnerJob({ env: { GITHUB_RUN_ID: runId } });
+      jobs.push(job);
+      const main = await job.runAction('main', { 'install-runtime': 'never', ...inputs });
+      expect(main.exitCode).toBe(1);
+      expect(main.errors.join('\n')).toMatch(new RegExp(`input '${input}'`));
+      expect(main.state).toEqual({});
+      expect(readdirSync(job.runnerTemp)).toEqual([]);
+      const post = await job.runAction('post');
+      expect(post.exitCode).toBe(0);
+      expect(await hostDocker(['ps', '-a', '-q', '--filter', `label=dev.secure-dind.job=${runId}`])).toBe('');
+      expect(
+        (await hostDocker(['ps', '-a', '--format', '{{.Label "dev.secure-dind.job"}}']))
+          .split('\n')
+          .filter((j) => j.includes(runId)),
+      ).toEqual([]);
+    });
+  });
+});
