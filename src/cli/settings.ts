@@ -9,12 +9,9 @@ import {
   type SessionConfig,
   type SettingName,
   parseSessionConfig,
+  settingEnvName,
 } from '../core/config.js';
 import { BadInputError } from '../core/errors.js';
-
-export function settingEnvName(setting: SettingName): string {
-  return `SECURE_DIND_${setting.toUpperCase().replace(/-/g, '_')}`;
-}
 
 export interface ParsedArgs {
   readonly config: SessionConfig;
@@ -81,13 +78,21 @@ export function parseCommandArgs(
     const value = inlineValue ?? args[++i];
     // An explicit empty value is a mistake on a command line (unlike an unset input or variable).
     if (value === undefined || value.trim() === '') {
-      throw new BadInputError(`option --${setting}`, value ?? '', `--${setting} VALUE with a non-empty value`);
+      throw new BadInputError(
+        `option --${setting}`,
+        value ?? '',
+        `--${setting} VALUE with a non-empty value`,
+      );
     }
     raw[setting] = value;
     source.set(setting, `option --${setting}`);
   }
   if (positionals.length > maxPositionals) {
-    throw new BadInputError('argument', positionals.slice(maxPositionals).join(' '), 'options of the form --name VALUE (see --help)');
+    throw new BadInputError(
+      'argument',
+      positionals.slice(maxPositionals).join(' '),
+      'options of the form --name VALUE (see --help)',
+    );
   }
   const config = parseSessionConfig(raw, (setting) => source.get(setting) ?? `setting ${setting}`);
   return { config, flags: seenFlags, positionals, rest };

@@ -149,6 +149,11 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   },
 };
 
+/** The environment variable of a setting: SECURE_DIND_CACHE_KEY for cache-key. */
+export function settingEnvName(setting: string): string {
+  return `SECURE_DIND_${setting.toUpperCase().replace(/-/g, '_')}`;
+}
+
 const RUNTIME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const CACHE_KEY = /^[A-Za-z0-9][A-Za-z0-9_.:/@+=-]{0,255}$/;
 const ENGINE_HOST = /^(unix:\/\/\/[\w./-]+|tcp:\/\/[\w.-]+:\d{1,5}|npipe:\/\/[\w./\\-]+)$/;

@@ -67,6 +67,8 @@ export function daemonContainerSpec(input: DaemonSpecInput): ContainerCreateBody
       NetworkMode: input.networkName,
       Mounts: [{ Type: 'volume', Source: input.volumeName, Target: '/var/lib/docker' }],
       IpcMode: 'private',
+      // Docker 20.10 on a cgroup v1 host defaults to the host's cgroup namespace: ask for our own.
+      CgroupnsMode: 'private',
       ...(config.cpus !== undefined ? { NanoCpus: Math.round(config.cpus * 1e9) } : {}),
       ...(config.memory !== undefined ? { Memory: config.memory } : {}),
       PidsLimit: config.pidsLimit,

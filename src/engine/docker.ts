@@ -4,6 +4,7 @@
  * call, with the engine's error as the cause. A 404 on removal counts as done (idempotent cleanup).
  */
 import Docker from 'dockerode';
+import type { Readable } from 'node:stream';
 import { SystemError } from '../core/errors.js';
 import type { ContainerCreateBody } from '../core/spec.js';
 import type { Logger } from '../session/types.js';
@@ -19,6 +20,8 @@ export interface NetworkInfo {
   readonly name: string;
   readonly id: string;
   readonly subnets: readonly string[];
+  /** Gateways given in the IPAM config (Docker omits it for the default bridge unless bip is set). */
+  readonly gateways: readonly string[];
   readonly mtu: number | undefined;
   readonly labels: Record<string, string>;
   readonly containers: readonly string[];
@@ -50,8 +53,17 @@ export interface ContainerState {
   readonly exitCode: number;
   readonly labels: Record<string, string>;
   readonly hostConfig: Record<string, unknown>;
+  readonly runtime: string | undefined;
   readonly networks: Record<string, { IPAddress?: string }>;
   readonly mounts: readonly { Type?: string; Name?: string; Source?: string; Destination?: string }[];
+}
+
+/** Streams of a command run in a container. */
+export interface ExecIo {
+  /** Written to the process's stdin, which is then closed. */
+  readonly stdin?: Buffer | Readable;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
 }
 
 /** Thrown by createContainer when the name is taken: the cache slot is leased by someone else. */
@@ -120,12 +132,15 @@ export class DockerEngine {
     });
   }
 
+  /** The engine's GET /info, as it answers. */
+  info(): Promise<Record<string, unknown>> {
+    return this.call('info', async () => (await this.docker.info()) as Record<string, unknown>);
+  }
+
   /** Names of the runtimes the engine lists. */
-  runtimes(): Promise<string[]> {
-    return this.call('info', async () => {
-      const info = (await this.docker.info()) as { Runtimes?: Record<string, unknown> };
-      return Object.keys(info.Runtimes ?? {});
-    });
+  async runtimes(): Promise<string[]> {
+    const info = (await this.info()) as { Runtimes?: Record<string, unknown> };
+    return Object.keys(info.Runtimes ?? {});
   }
 
   imageExists(image: string): Promise<boolean> {
@@ -173,13 +188,15 @@ export class DockerEngine {
     });
   }
 
-  /** Creates a bridge network; returns false when the subnet is taken (a race with another launch). */
+  /**
+   * Creates a bridge network, on a given subnet or one the engine picks; returns false when the
+   * subnet is taken (a race with another launch).
+   */
   createNetwork(spec: {
     name: string;
-    subnet: string;
-    gateway: string;
-    mtu: number;
     labels: Record<string, string>;
+    subnet?: { subnet: string; gateway: string };
+    mtu?: number;
   }): Promise<boolean> {
     return this.call(`create network ${spec.name}`, async () => {
       try {
@@ -188,8 +205,15 @@ export class DockerEngine {
           Driver: 'bridge',
           CheckDuplicate: true,
           Labels: spec.labels,
-          IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
-          Options: { 'com.docker.network.driver.mtu': String(spec.mtu) },
+          ...(spec.subnet
+            ? {
+                IPAM: {
+                  Driver: 'default',
+                  Config: [{ Subnet: spec.subnet.subnet, Gateway: spec.subnet.gateway }],
+                },
+              }
+            : {}),
+          ...(spec.mtu ? { Options: { 'com.docker.network.driver.mtu': String(spec.mtu) } } : {}),
         });
         return true;
       } catch (error) {
@@ -311,6 +335,7 @@ export class DockerEngine {
           exitCode: c.State.ExitCode,
           labels: c.Config.Labels ?? {},
           hostConfig: c.HostConfig as unknown as Record<string, unknown>,
+          runtime: (c.HostConfig as { Runtime?: string }).Runtime || undefined,
           networks: (c.NetworkSettings.Networks ?? {}) as Record<string, { IPAddress?: string }>,
           mounts: c.Mounts as ContainerState['mounts'],
         };
@@ -366,12 +391,67 @@ export class DockerEngine {
       this.docker.getContainer(container).remove({ force: true, v: true }),
     );
   }
+
+  /** Runs a command in a running container, streaming its output; returns its exit status. */
+  exec(container: string, cmd: readonly string[], io: ExecIo): Promise<number> {
+    return this.call(`run a command in ${container}`, async () => {
+      const exec = await this.docker.getContainer(container).exec({
+        Cmd: [...cmd],
+        AttachStdin: io.stdin !== undefined,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+      });
+      const stream = await exec.start({ hijack: true, stdin: io.stdin !== undefined });
+      const ended = new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+      this.docker.modem.demuxStream(stream, io.stdout, io.stderr);
+      if (io.stdin !== undefined) {
+        if (Buffer.isBuffer(io.stdin)) stream.end(io.stdin);
+        else io.stdin.pipe(stream);
+      }
+      await ended;
+      // The stream can end a moment before the engine records the exit status.
+      for (let attempt = 0; ; attempt++) {
+        const info = await exec.inspect();
+        if (!info.Running && info.ExitCode !== null) return info.ExitCode;
+        if (attempt > 100) throw new Error('the command did not report an exit status');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+  }
+
+  /** Creates, starts and waits for a short-lived container; returns its status and output, then removes it. */
+  async runToCompletion(
+    name: string,
+    body: Record<string, unknown>,
+  ): Promise<{ statusCode: number; output: string }> {
+    const id = await this.createContainer(name, body);
+    try {
+      return await this.call(`run container ${name}`, async () => {
+        const container = this.docker.getContainer(id);
+        await container.start();
+        const outcome = (await container.wait()) as { StatusCode?: number };
+        const logs = (await container.logs({
+          stdout: true,
+          stderr: true,
+          follow: false,
+        })) as unknown as Buffer;
+        return { statusCode: outcome.StatusCode ?? -1, output: demultiplex(logs) };
+      });
+    } finally {
+      await this.removeContainer(id).catch(() => undefined);
+    }
+  }
 }
 
 interface RawNetwork {
   Name: string;
   Id: string;
-  IPAM?: { Config?: { Subnet?: string }[] | null } | null;
+  IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] | null } | null;
   Options?: Record<string, string> | null;
   Labels?: Record<string, string> | null;
   Containers?: Record<string, unknown> | null;
@@ -382,6 +462,7 @@ function toNetworkInfo(n: RawNetwork): NetworkInfo {
     name: n.Name,
     id: n.Id,
     subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet).filter((s): s is string => Boolean(s)),
+    gateways: (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter((g): g is string => Boolean(g)),
     mtu: Number(n.Options?.['com.docker.network.driver.mtu']) || undefined,
     labels: n.Labels ?? {},
     containers: Object.keys(n.Containers ?? {}),

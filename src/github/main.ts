@@ -15,7 +15,12 @@ try {
     launch,
     // install-runtime: auto (with never, launch's own preflight reports a missing runtime).
     ensureRuntime: (config, { log }) =>
-      ensureRuntime({ runtime: config.runtime, install: 'auto', log: (line) => log.info(line) }),
+      ensureRuntime({
+        runtime: config.runtime,
+        engineHost: config.engineHost,
+        install: 'auto',
+        log: (line) => log.info(line),
+      }),
     signal: cancel.signal,
   });
 } finally {

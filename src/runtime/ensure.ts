@@ -3,9 +3,10 @@
  * installs Sysbox when allowed and root; otherwise fails with the fix in the hint. There is no
  * fallback to a weaker runtime.
  */
-import { createDockerProbe } from '../engine/runtime-probe.js';
-import { createDownloader } from '../engine/download.js';
+import { createDownloader } from '../engine/http.js';
 import { SystemError } from '../core/errors.js';
+import { DEFAULT_ENGINE_HOST, DockerEngine } from '../engine/docker.js';
+import { createDockerProbe } from './probe.js';
 import { DEFAULT_RUNTIME, MIN_SYSBOX_REASON, MIN_SYSBOX_VERSION, versionAtLeast } from './compat.js';
 import { createHostFiles, createLocalRunner } from './host.js';
 import { bootstrapSysbox, type InstallEdges, type Log } from './install.js';
@@ -13,6 +14,8 @@ import { parseDockerInfo, parseRuntimeVersion } from './preflight.js';
 
 export interface EnsureRuntimeOptions {
   readonly runtime?: string;
+  /** The engine sessions will run on (default: the local socket). */
+  readonly engineHost?: string;
   /** 'auto': install Sysbox when it is missing or too old (needs root); 'never': only detect. */
   readonly install: 'auto' | 'never';
   readonly version?: string;
@@ -43,7 +46,8 @@ export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<Runt
   const edges: InstallEdges = {
     runner: options.edges?.runner ?? createLocalRunner(),
     files: options.edges?.files ?? createHostFiles('/'),
-    probe: options.edges?.probe ?? createDockerProbe(),
+    probe:
+      options.edges?.probe ?? createDockerProbe(new DockerEngine(options.engineHost ?? DEFAULT_ENGINE_HOST)),
     downloader: options.edges?.downloader ?? createDownloader(),
   };
   const log = options.log ?? (() => undefined);

@@ -113,7 +113,7 @@ export interface ContainerSummary {
   readonly runtime: string | undefined;
 }
 
-/** Reads from the Docker engine the runtime code needs (implemented in src/engine/runtime-probe.ts). */
+/** Reads from the Docker engine the runtime code needs (implemented in probe.ts). */
 export interface DockerProbe {
   /** The raw /info object (parse it with parseDockerInfo). */
   info(): Promise<unknown>;

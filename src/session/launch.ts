@@ -219,7 +219,14 @@ export async function launch(
       state,
     };
   } catch (error) {
-    const report = await teardown(state, { engine, log, stateDir, graceSeconds: daemonStarted ? 5 : 0 });
+    // The daemon never answered (nothing after readiness throws): nothing to prune before the stop.
+    const report = await teardown(state, {
+      engine,
+      log,
+      stateDir,
+      graceSeconds: daemonStarted ? 5 : 0,
+      pruneCache: false,
+    });
     for (const warning of report.warnings) log?.warn(`cleanup after failed launch: ${warning}`);
     throw error;
   }
@@ -264,8 +271,7 @@ export async function launch(
       if (!choice) break;
       const created = await engine.createNetwork({
         name: networkName,
-        subnet: formatCidr(choice.subnet),
-        gateway: choice.gateway,
+        subnet: { subnet: formatCidr(choice.subnet), gateway: choice.gateway },
         mtu,
         labels: labels('network'),
       });

@@ -20,6 +20,11 @@ export interface TeardownOptions {
   readonly stateDir?: string;
   /** Overrides the session's grace period (e.g. 0 after a failed launch whose daemon never ran). */
   readonly graceSeconds?: number;
+  /**
+   * Prune the daemon's cache down to the per-volume budget before stopping it (default true).
+   * False after a failed launch: that daemon never answered, so an attempt only costs time.
+   */
+  readonly pruneCache?: boolean;
 }
 
 export async function teardown(
@@ -49,7 +54,11 @@ export async function teardown(
   await step('containers', async () => {
     for (const container of await engine.listContainers(mine)) {
       await step(`container ${container.name}`, async () => {
-        if (container.state === 'running' && container.labels[LABELS.role] === 'daemon') {
+        if (
+          options.pruneCache !== false &&
+          container.state === 'running' &&
+          container.labels[LABELS.role] === 'daemon'
+        ) {
           await step('cache budget', () => pruneToBudget(engine, state, container.id, log));
         }
         await engine.stopContainer(container.id, grace);

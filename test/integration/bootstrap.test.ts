@@ -20,8 +20,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBootstrapCommand } from '../../src/cli/commands/bootstrap.js';
 import { doctorCommand } from '../../src/cli/commands/doctor.js';
-import { createDownloader } from '../../src/engine/download.js';
-import { createDockerProbe } from '../../src/engine/runtime-probe.js';
+import { createDownloader } from '../../src/engine/http.js';
+import { createDockerProbe } from '../../src/runtime/probe.js';
+import { DockerEngine } from '../../src/engine/docker.js';
 import { ensureRuntime } from '../../src/runtime/ensure.js';
 import { createHostFiles, type CommandRunner } from '../../src/runtime/host.js';
 import { bootstrapSysbox, type InstallEdges } from '../../src/runtime/install.js';
@@ -207,7 +208,7 @@ describe.runIf(engineReady)('secure-dind bootstrap in a sandbox host', () => {
     edges = {
       runner: inside,
       files: createHostFiles(root),
-      probe: createDockerProbe({ socketPath: join(root, 'sock/docker.sock') }),
+      probe: createDockerProbe(new DockerEngine(`unix://${join(root, 'sock/docker.sock')}`)),
       downloader: createDownloader({
         ca: readFileSync(join(tls, 'ca.pem'), 'utf8'),
         attempts: 2,

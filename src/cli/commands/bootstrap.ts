@@ -1,8 +1,8 @@
 /** `secure-dind bootstrap [--version V] [--dry-run]`: installs or upgrades Sysbox CE on this host. */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { createDownloader } from '../../engine/download.js';
-import { createDockerProbe } from '../../engine/runtime-probe.js';
+import { createDownloader } from '../../engine/http.js';
+import { createDockerProbe } from '../../runtime/probe.js';
 import { DEFAULT_RUNTIME, DEFAULT_SYSBOX_VERSION, SYSBOX_RELEASES } from '../../runtime/compat.js';
 import { renderChecks } from '../../runtime/doctor.js';
 import { createHostFiles, createLocalRunner, type CommandRunner } from '../../runtime/host.js';

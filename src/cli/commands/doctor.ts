@@ -1,6 +1,6 @@
 /** `secure-dind doctor [--json] [--runtime NAME]`: preflight checks for a runner host. */
 import { parseArgs } from 'node:util';
-import { createDockerProbe } from '../../engine/runtime-probe.js';
+import { createDockerProbe } from '../../runtime/probe.js';
 import { DEFAULT_RUNTIME } from '../../runtime/compat.js';
 import {
   evaluateHost,

@@ -1,0 +1,275 @@
+/**
+ * The prepare stage: the job's environment. After removing any leftovers of the same job (prepare
+ * is retried), it checks every image before creating anything, then creates a per-job network, one
+ * secure DinD session per DinD service (never a privileged container), plain containers for the
+ * other services, and the job container with the client certificates and DOCKER_* variables. The
+ * state is saved before each side effect; on failure everything of the job is removed again.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BadInputError, SystemError } from '../core/errors.js';
+import { resourceLabels } from '../core/names.js';
+import { makeTar } from '../core/tar.js';
+import type { DockerEngine } from '../engine/docker.js';
+import { containerBody } from './containers.js';
+import type { LaunchOptions, Logger, Session, SessionState } from '../session/types.js';
+import type { SessionConfig } from '../core/config.js';
+import { cleanupJob, type CleanupDependencies } from './cleanup.js';
+import { type JobContext, serviceContainerName } from './job.js';
+import { isDindImage, parseServices, serviceAliases, type ServiceDefinition } from './services.js';
+import type { GitlabSettings } from './settings.js';
+import { type JobState, saveJobState } from './state.js';
+
+/** PID 1 of the job container: waits until stopped; scripts run beside it as execs. */
+export const JOB_CONTAINER_KEEPER = [
+  'sh',
+  '-c',
+  'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done',
+];
+export const DIND_PORT = 2376;
+
+export interface PrepareDependencies extends CleanupDependencies {
+  readonly launch: (config: SessionConfig, options: LaunchOptions) => Promise<Session>;
+  /** Checks (and, when allowed, installs) the runtime before a DinD session is launched. */
+  readonly ensureRuntime?: (config: SessionConfig) => Promise<void>;
+  readonly signal?: AbortSignal;
+}
+
+export interface PreparedJob {
+  readonly jobContainer: string;
+  readonly dockerHost: string | undefined;
+  readonly sessions: readonly Session[];
+}
+
+interface PlannedService {
+  readonly index: number;
+  readonly definition: ServiceDefinition;
+  readonly aliases: readonly string[];
+  readonly dind: boolean;
+}
+
+export function planServices(servicesJson: string | undefined, settings: GitlabSettings): PlannedService[] {
+  const planned = parseServices(servicesJson).map((definition, index) => ({
+    index,
+    definition,
+    aliases: serviceAliases(definition),
+    dind: isDindImage(definition.name, settings.dindImages),
+  }));
+  if (planned.filter((s) => s.dind).length > 1) {
+    throw new BadInputError(
+      'services',
+      planned.map((s) => s.definition.name).join(', '),
+      'at most one Docker-in-Docker service per job',
+    );
+  }
+  return planned;
+}
+
+/** Client environment of the job container for the DinD service reachable as `alias`. */
+export function dockerClientEnv(alias: string, tlsCertDir: string): Record<string, string> {
+  return {
+    DOCKER_HOST: `tcp://${alias}:${DIND_PORT}`,
+    DOCKER_TLS_VERIFY: '1',
+    DOCKER_CERT_PATH: `${tlsCertDir}/client`,
+    DOCKER_TLS_CERTDIR: tlsCertDir,
+  };
+}
+
+export async function prepareJob(
+  context: JobContext,
+  settings: GitlabSettings,
+  deps: PrepareDependencies,
+): Promise<PreparedJob> {
+  const { engine, log } = deps;
+  const services = planServices(context.variables.CI_JOB_SERVICES, settings);
+  const dindConfigs = new Map<number, SessionConfig>();
+  for (const service of services.filter((s) => s.dind)) {
+    dindConfigs.set(
+      service.index,
+      settings.sessionConfig({ serviceImage: service.definition.name, cacheKey: context.cacheKey }),
+    );
+    if (service.definition.entrypoint || service.definition.command) {
+      log.warn(
+        `service ${service.definition.name}: entrypoint and command are ignored; the secure DinD session always serves mutual TLS on ${DIND_PORT}`,
+      );
+    }
+  }
+  warnAboutClientVariables(context, log);
+
+  const removed = await cleanupJob(context, deps);
+  if (removed.removed.length > 0)
+    log.info(`removed leftovers of an earlier attempt: ${removed.removed.join(', ')}`);
+
+  // Every image first: a missing one fails the job before anything exists.
+  await engine.version();
+  await ensureImage(engine, context.jobImage, 'job image', log);
+  for (const service of services) {
+    if (!service.dind) await ensureImage(engine, service.definition.name, `service image`, log);
+  }
+  for (const config of dindConfigs.values()) await deps.ensureRuntime?.(config);
+
+  const deadlineSeconds = settings.deadlineSeconds;
+  const createdAt = new Date();
+  const labels = (role: 'network' | 'job' | 'service') =>
+    resourceLabels({
+      sessionId: context.namePrefix,
+      role,
+      jobId: context.label,
+      createdAt,
+      deadline: new Date(createdAt.getTime() + deadlineSeconds * 1000),
+    });
+
+  let state: JobState = {
+    version: 1,
+    jobId: context.jobId,
+    label: context.label,
+    serviceContainers: [],
+    sessions: {},
+  };
+  const record = async (patch: Partial<JobState>) => {
+    state = { ...state, ...patch };
+    await saveJobState(context.stateFile, state);
+  };
+
+  const sessions: Session[] = [];
+  try {
+    await record({ networkName: context.networkName });
+    await engine.createNetwork({ name: context.networkName, labels: labels('network') });
+
+    let dockerHost: { alias: string; session: Session } | undefined;
+    for (const service of services) {
+      deps.signal?.throwIfAborted();
+      if (service.dind) {
+        const config = dindConfigs.get(service.index)!;
+        log.info(
+          `Starting service ${service.definition.name} as a secure DinD session (image ${config.image}, runtime ${config.runtime}, unprivileged, mutual TLS)`,
+        );
+        const session = await deps.launch(config, {
+          jobId: context.label,
+          certParentDir: context.certParentDir,
+          joinNetwork: { name: context.networkName, aliases: service.aliases.filter((a) => a !== 'docker') },
+          clientPlacement: 'host',
+          log,
+          signal: deps.signal,
+          onState: (sessionState: SessionState) =>
+            record({ sessions: { ...state.sessions, [service.index]: sessionState } }),
+        });
+        sessions.push(session);
+        await record({ sessions: { ...state.sessions, [service.index]: session.state } });
+        log.info(
+          `DinD ready at tcp://docker:${DIND_PORT} (also as ${service.aliases.join(', ')}; Docker ${session.innerEngineVersion}, cache ${session.cacheHit ? 'warm' : 'cold'}: volume ${session.cacheVolume})`,
+        );
+        // A session always answers to "docker" (and its certificate names it), as docker:dind does.
+        dockerHost = { alias: 'docker', session };
+      } else {
+        const name = serviceContainerName(context, service.index, service.aliases[0]!);
+        log.info(`Starting service ${service.definition.name} as ${service.aliases.join(', ')}`);
+        await record({ serviceContainers: [...state.serviceContainers, name] });
+        await engine.createContainer(
+          name,
+          containerBody({
+            image: service.definition.name,
+            labels: labels('service'),
+            env: envList({ ...context.variables, ...service.definition.variables }),
+            ...(service.definition.entrypoint ? { entrypoint: service.definition.entrypoint } : {}),
+            ...(service.definition.command ? { cmd: service.definition.command } : {}),
+            network: context.networkName,
+            aliases: service.aliases,
+          }),
+        );
+        await engine.startContainer(name);
+      }
+    }
+
+    deps.signal?.throwIfAborted();
+    log.info(`Using job image ${context.jobImage}; builds directory ${context.buildsDir}`);
+    await mkdir(context.buildsDir, { recursive: true, mode: 0o755 });
+    await record({ jobContainer: context.jobContainerName });
+    const clientEnv = dockerHost ? dockerClientEnv(dockerHost.alias, context.tlsCertDir) : {};
+    await engine.createContainer(
+      context.jobContainerName,
+      containerBody({
+        image: context.jobImage,
+        labels: labels('job'),
+        env: envList(clientEnv),
+        entrypoint: JOB_CONTAINER_KEEPER,
+        cmd: [],
+        hostname: context.hostname,
+        binds: [`${context.buildsDir}:${context.buildsDir}`],
+        network: context.networkName,
+      }),
+    );
+    if (dockerHost) {
+      await engine.putArchive(
+        context.jobContainerName,
+        '/',
+        await clientCertsTar(dockerHost.session.certDir, context.tlsCertDir),
+      );
+    }
+    await engine.startContainer(context.jobContainerName);
+    if (!(await engine.inspectContainer(context.jobContainerName))?.running) {
+      throw new BadInputError(
+        'image',
+        context.jobImage,
+        'an image with /bin/sh (the job container stopped at once)',
+      );
+    }
+    return {
+      jobContainer: context.jobContainerName,
+      dockerHost: dockerHost && clientEnv.DOCKER_HOST,
+      sessions,
+    };
+  } catch (error) {
+    log.warn(`prepare failed; removing what it created`);
+    await cleanupJob(context, deps);
+    throw error;
+  }
+}
+
+async function ensureImage(engine: DockerEngine, image: string, what: string, log: Logger): Promise<void> {
+  if (await engine.imageExists(image)) return;
+  log.info(`Pulling ${what} ${image}`);
+  try {
+    await engine.pullImage(image);
+  } catch (error) {
+    throw new SystemError(`the ${what} ${image} is not present and could not be pulled`, {
+      cause: error,
+      hint: 'Check the image name and the registry access of the runner host.',
+    });
+  }
+}
+
+/** The session's client certificates at $DOCKER_TLS_CERTDIR/client (readable by the job's user). */
+async function clientCertsTar(certDir: string, tlsCertDir: string): Promise<Buffer> {
+  const [ca, cert, key] = await Promise.all(
+    ['ca.pem', 'cert.pem', 'key.pem'].map((file) => readFile(join(certDir, file))),
+  );
+  const base = tlsCertDir.replace(/^\/+/, '');
+  const parents = base
+    .split('/')
+    .map((_, i, parts) => ({ path: `${parts.slice(0, i + 1).join('/')}/`, mode: 0o755 }));
+  return makeTar([
+    ...parents,
+    { path: `${base}/client/`, mode: 0o755 },
+    { path: `${base}/client/ca.pem`, mode: 0o644, content: ca! },
+    { path: `${base}/client/cert.pem`, mode: 0o644, content: cert! },
+    // The job container is the job's alone; images that run as a non-root user must read the key.
+    { path: `${base}/client/key.pem`, mode: 0o644, content: key! },
+  ]);
+}
+
+function envList(variables: Readonly<Record<string, string>>): string[] {
+  return Object.entries(variables).map(([key, value]) => `${key}=${value}`);
+}
+
+function warnAboutClientVariables(context: JobContext, log: Logger): void {
+  const host = context.variables.DOCKER_HOST;
+  if (host !== undefined && host !== '' && !/^tcp:\/\/[^:]+:2376\/?$/.test(host)) {
+    log.warn(`the job sets DOCKER_HOST=${host}; secure DinD serves only mutual TLS on port ${DIND_PORT}`);
+  }
+  if (context.variables.DOCKER_TLS_CERTDIR === '') {
+    log.warn(
+      `the job sets DOCKER_TLS_CERTDIR to empty; TLS is always on, client certificates are in /certs/client`,
+    );
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * Settings of the GitLab driver, for runner administrators: a JSON file (path from --config or
+ * SECURE_DIND_GITLAB_CONFIG) and/or environment variables SECURE_DIND_<NAME> (which win over the
+ * file). Job authors cannot reach them: their variables arrive as CUSTOM_ENV_*. Validated once,
+ * with errors naming the setting as the administrator wrote it; session settings go through the
+ * core's parseSessionConfig.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, normalize } from 'node:path';
+import {
+  type RawSettings,
+  type SessionConfig,
+  SETTING_DOCS,
+  SETTING_NAMES,
+  type SettingName,
+  parseSessionConfig,
+  settingEnvName,
+} from '../core/config.js';
+import { BadInputError, SystemError } from '../core/errors.js';
+import { IMAGE_FORM, parseImageRef } from '../core/image-ref.js';
+
+export const CONFIG_PATH_ENV = 'SECURE_DIND_GITLAB_CONFIG';
+
+/** The session settings an administrator may set (the cache key is derived per project). */
+export const SESSION_SETTING_NAMES = SETTING_NAMES.filter((name) => name !== 'cache-key');
+type SessionSettingName = Exclude<SettingName, 'cache-key'>;
+
+export const GITLAB_SETTING_NAMES = [
+  'default-image',
+  'dind-images',
+  'state-dir',
+  'builds-dir',
+  'cache-dir',
+  'install-runtime',
+] as const;
+type GitlabSettingName = (typeof GITLAB_SETTING_NAMES)[number];
+export type DriverSettingName = GitlabSettingName | SessionSettingName;
+
+export const DEFAULT_JOB_IMAGE = 'docker:27.5.1-cli';
+const ROOT = '/var/lib/secure-dind/gitlab';
+
+export const GITLAB_SETTING_DOCS: Record<
+  GitlabSettingName,
+  { description: string; default: string | undefined }
+> = {
+  'default-image': { description: 'Job image when the job names none', default: DEFAULT_JOB_IMAGE },
+  'dind-images': {
+    description:
+      'More service images to run as secure DinD sessions (comma-separated in the environment; a repository matches every tag). docker:*dind* always is one',
+    default: undefined,
+  },
+  'state-dir': {
+    description:
+      "secure-dind's host records; the driver keeps per-job state and client certificates in its gitlab/ subdirectory",
+    default: '/var/lib/secure-dind',
+  },
+  'builds-dir': {
+    description: 'Base of the builds directories (mounted into job containers)',
+    default: `${ROOT}/builds`,
+  },
+  'cache-dir': { description: "Base of GitLab Runner's local cache directories", default: `${ROOT}/cache` },
+  'install-runtime': {
+    description:
+      'auto: before a DinD session, check the runtime and install Sysbox when missing (the driver runs as root); never: only check',
+    default: 'auto',
+  },
+};
+
+export interface GitlabSettings {
+  readonly defaultImage: string;
+  readonly dindImages: readonly string[];
+  readonly stateDir: string;
+  readonly buildsDir: string;
+  readonly cacheDir: string;
+  /** The DinD image the administrator imposes; undefined: each DinD service's own image. */
+  readonly dindImage: string | undefined;
+  /** Lifetime after which the job's resources count as orphans (the session setting "deadline"). */
+  readonly deadlineSeconds: number;
+  /** Grace for stopping a DinD container found only by label. */
+  readonly stopTimeoutSeconds: number;
+  /** The Docker engine everything runs on (the session setting "engine-host"). */
+  readonly engineHost: string | undefined;
+  readonly installRuntime: 'auto' | 'never';
+  /**
+   * The session settings for one DinD service (validated at load time already, so this only
+   * fails for the job's own image reference).
+   */
+  sessionConfig(input: { readonly serviceImage: string; readonly cacheKey: string }): SessionConfig;
+}
+
+/** SECURE_DIND_CACHE_MAX_SIZE for cache-max-size. */
+export const envName: (setting: DriverSettingName) => string = settingEnvName;
+
+const ALL_NAMES: readonly DriverSettingName[] = [...GITLAB_SETTING_NAMES, ...SESSION_SETTING_NAMES];
+
+interface Source {
+  readonly value: string;
+  readonly displayName: string;
+}
+
+/** Reads the file (when given) and the environment; throws a SystemError naming the setting. */
+export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string): GitlabSettings {
+  try {
+    return parseSettings(readSources(env, configPath));
+  } catch (error) {
+    if (error instanceof BadInputError) {
+      throw new SystemError(`secure-dind GitLab driver settings: ${error.message}`, {
+        cause: error,
+        hint: 'Fix the runner host configuration; the job itself is not at fault.',
+      });
+    }
+    throw error;
+  }
+}
+
+function readSources(env: NodeJS.ProcessEnv, configPath?: string): Map<DriverSettingName, Source> {
+  const sources = new Map<DriverSettingName, Source>();
+  const path = configPath ?? (env[CONFIG_PATH_ENV] || undefined);
+  if (path !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new BadInputError(
+        `configuration file (${configPath === undefined ? CONFIG_PATH_ENV : '--config'})`,
+        path,
+        `a readable JSON file (${(error as Error).message})`,
+      );
+    }
+    for (const [name, value] of Object.entries(parseFile(text, path)))
+      sources.set(name as DriverSettingName, value);
+  }
+  for (const name of ALL_NAMES) {
+    const value = env[envName(name)];
+    if (value !== undefined && value.trim() !== '') sources.set(name, { value, displayName: envName(name) });
+  }
+  return sources;
+}
+
+function parseFile(text: string, path: string): Record<string, Source> {
+  const accepted = `a JSON object with keys among ${ALL_NAMES.join(', ')}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new BadInputError(`configuration file ${path}`, text, accepted);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new BadInputError(`configuration file ${path}`, text, accepted);
+  }
+  const result: Record<string, Source> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const displayName = `"${key}" in ${path}`;
+    if (!(ALL_NAMES as readonly string[]).includes(key)) {
+      throw new BadInputError(
+        displayName,
+        JSON.stringify(value),
+        `a known setting (${ALL_NAMES.join(', ')})`,
+      );
+    }
+    let textValue: string;
+    if (typeof value === 'string') textValue = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') textValue = String(value);
+    else if (key === 'dind-images' && Array.isArray(value) && value.every((v) => typeof v === 'string'))
+      textValue = value.join(',');
+    else if (key === 'daemon-config' && value !== null && typeof value === 'object')
+      textValue = JSON.stringify(value);
+    else if (value === null) continue;
+    else throw new BadInputError(displayName, JSON.stringify(value), 'a string, number or boolean');
+    result[key] = { value: textValue, displayName };
+  }
+  return result;
+}
+
+function parseSettings(sources: Map<DriverSettingName, Source>): GitlabSettings {
+  const get = (name: GitlabSettingName): { value: string | undefined; displayName: string } => {
+    const source = sources.get(name);
+    return {
+      value: source?.value.trim() ?? GITLAB_SETTING_DOCS[name].default,
+      displayName: source?.displayName ?? name,
+    };
+  };
+  const image = (name: GitlabSettingName): string => {
+    const { value, displayName } = get(name);
+    if (value === undefined || !parseImageRef(value))
+      throw new BadInputError(displayName, value ?? '', IMAGE_FORM);
+    return value;
+  };
+  const directory = (name: GitlabSettingName): string => {
+    const { value, displayName } = get(name);
+    if (
+      value === undefined ||
+      !isAbsolute(value) ||
+      normalize(value) === '/' ||
+      /[:\n,]/.test(value) ||
+      value.split('/').includes('..')
+    ) {
+      throw new BadInputError(
+        displayName,
+        value ?? '',
+        'an absolute directory path other than / (without "..", ":" or ",")',
+      );
+    }
+    return normalize(value).replace(/\/+$/, '');
+  };
+
+  const dind = get('dind-images');
+  const dindImages = (dind.value ?? '').split(/[\s,]+/).filter((entry) => entry !== '');
+  for (const entry of dindImages) {
+    if (!parseImageRef(entry)) throw new BadInputError(dind.displayName, entry, `a list of ${IMAGE_FORM}`);
+  }
+
+  const raw: RawSettings = {};
+  const displayNames = new Map<SettingName, string>();
+  for (const name of SESSION_SETTING_NAMES) {
+    const source = sources.get(name);
+    if (source) {
+      raw[name] = source.value;
+      displayNames.set(name, source.displayName);
+    }
+  }
+  const displayName = (setting: SettingName): string => displayNames.get(setting) ?? setting;
+  const dindImage = raw.image?.trim() || undefined;
+  // Validate every session setting now, with placeholders for what only a job supplies.
+  const checked = parseSessionConfig(
+    { ...raw, image: dindImage ?? SETTING_DOCS.image.default, 'cache-key': 'validation' },
+    displayName,
+  );
+
+  const install = get('install-runtime');
+  if (install.value !== 'auto' && install.value !== 'never') {
+    throw new BadInputError(install.displayName, install.value ?? '', 'auto or never');
+  }
+
+  return {
+    defaultImage: image('default-image'),
+    dindImages,
+    stateDir: directory('state-dir'),
+    buildsDir: directory('builds-dir'),
+    cacheDir: directory('cache-dir'),
+    dindImage,
+    deadlineSeconds: checked.deadlineSeconds,
+    stopTimeoutSeconds: checked.stopTimeoutSeconds,
+    engineHost: checked.engineHost,
+    installRuntime: install.value,
+    sessionConfig: ({ serviceImage, cacheKey }) =>
+      parseSessionConfig({ ...raw, image: dindImage ?? serviceImage, 'cache-key': cacheKey }, (setting) =>
+        setting === 'image' && dindImage === undefined ? 'DinD service image' : displayName(setting),
+      ),
+  };
+}

@@ -1,0 +1,145 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTING_DOCS } from '../../../src/core/config.js';
+import { SystemError } from '../../../src/core/errors.js';
+import { configOutput } from '../../../src/gitlab/config.js';
+import { jobContext } from '../../../src/gitlab/job.js';
+import { CONFIG_PATH_ENV, GITLAB_SETTING_DOCS, loadSettings } from '../../../src/gitlab/settings.js';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gitlab-settings-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function file(content: unknown): Promise<string> {
+  const path = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const JOB = {
+  CUSTOM_ENV_CI_JOB_ID: '123',
+  CUSTOM_ENV_CI_PROJECT_ID: '9',
+  CUSTOM_ENV_CI_SERVER_HOST: 'gitlab.example.com',
+};
+
+describe('GitLab driver settings', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const settings = loadSettings({});
+    expect(settings.defaultImage).toBe(GITLAB_SETTING_DOCS['default-image'].default);
+    expect(settings.stateDir).toBe(GITLAB_SETTING_DOCS['state-dir'].default);
+    expect(settings.dindImage).toBeUndefined();
+    const session = settings.sessionConfig({ serviceImage: 'docker:24.0.5-dind', cacheKey: 'k' });
+    expect(session.image).toBe('docker:24.0.5-dind');
+    expect(session.runtime).toBe(SETTING_DOCS.runtime.default);
+  });
+
+  it('reads the file from --config or the environment, environment variables winning', async () => {
+    const path = await file({
+      runtime: 'sysbox-runc',
+      image: 'secure-dind/runner-image:dev',
+      'cache-slots': 2,
+      'dind-images': ['a/b'],
+    });
+    const fromOption = loadSettings({ SECURE_DIND_CACHE_SLOTS: '3' }, path);
+    const session = fromOption.sessionConfig({ serviceImage: 'docker:dind', cacheKey: 'k' });
+    expect(session.image).toBe('secure-dind/runner-image:dev');
+    expect(session.cacheSlots).toBe(3);
+    expect(fromOption.dindImages).toEqual(['a/b']);
+    expect(
+      loadSettings({ [CONFIG_PATH_ENV]: path }).sessionConfig({ serviceImage: 'docker:dind', cacheKey: 'k' })
+        .cacheSlots,
+    ).toBe(2);
+  });
+
+  it.each([
+    [{ SECURE_DIND_RUNTIME: 'bad runtime!' }, undefined, /SECURE_DIND_RUNTIME/],
+    [{ SECURE_DIND_MEMORY: 'lots' }, undefined, /SECURE_DIND_MEMORY/],
+    [{ SECURE_DIND_DEFAULT_IMAGE: 'Not An Image' }, undefined, /SECURE_DIND_DEFAULT_IMAGE/],
+    [{ SECURE_DIND_IMAGE: 'Not An Image' }, undefined, /SECURE_DIND_IMAGE/],
+    [{ SECURE_DIND_DIND_IMAGES: 'ok/one,Bad Image' }, undefined, /SECURE_DIND_DIND_IMAGES/],
+    [{ SECURE_DIND_BUILDS_DIR: 'relative/path' }, undefined, /SECURE_DIND_BUILDS_DIR/],
+    [{ SECURE_DIND_STATE_DIR: '/' }, undefined, /SECURE_DIND_STATE_DIR/],
+    [{ SECURE_DIND_CACHE_DIR: '/var/../etc' }, undefined, /SECURE_DIND_CACHE_DIR/],
+    [{ SECURE_DIND_DAEMON_CONFIG: '{"hosts":[]}' }, undefined, /SECURE_DIND_DAEMON_CONFIG/],
+    [{}, { mtu: 50 }, /"mtu" in .*\.json/],
+    [{}, { 'cache-key': 'mine' }, /"cache-key" in .*\.json/],
+    [{}, { privileged: true }, /"privileged" in .*\.json/],
+    [{}, { 'default-image': ['a'] }, /"default-image" in .*\.json/],
+    [{}, '{not json', /configuration file/],
+  ])('refuses %j / file %j, naming the setting', async (env, content, message) => {
+    const path = content === undefined ? undefined : await file(content);
+    let caught: unknown;
+    try {
+      loadSettings(env, path);
+    } catch (error) {
+      caught = error;
+    }
+    // A runner host misconfiguration: a system failure, not the job's fault.
+    expect(caught).toBeInstanceOf(SystemError);
+    expect((caught as Error).message).toMatch(message);
+  });
+
+  it('refuses a settings file that cannot be read', () => {
+    expect(() => loadSettings({}, join(dir, 'missing.json'))).toThrow(/configuration file/);
+  });
+});
+
+describe('job context', () => {
+  const settings = loadSettings({
+    SECURE_DIND_BUILDS_DIR: '/srv/builds',
+    SECURE_DIND_CACHE_DIR: '/srv/cache',
+  });
+
+  it('keeps protected and unprotected refs of one project in different caches', () => {
+    const open = jobContext({ ...JOB, CUSTOM_ENV_CI_COMMIT_REF_PROTECTED: 'false' }, settings);
+    const guarded = jobContext({ ...JOB, CUSTOM_ENV_CI_COMMIT_REF_PROTECTED: 'true' }, settings);
+    const otherProject = jobContext({ ...JOB, CUSTOM_ENV_CI_PROJECT_ID: '10' }, settings);
+    expect(new Set([open.cacheKey, guarded.cacheKey, otherProject.cacheKey]).size).toBe(3);
+    expect(jobContext({ ...JOB, CUSTOM_ENV_CI_JOB_ID: '124' }, settings).cacheKey).toBe(open.cacheKey);
+  });
+
+  it('gives concurrent jobs their own builds directory under the configured base', () => {
+    const a = jobContext({ ...JOB, CUSTOM_ENV_CI_CONCURRENT_PROJECT_ID: '0' }, settings);
+    const b = jobContext(
+      { ...JOB, CUSTOM_ENV_CI_JOB_ID: '124', CUSTOM_ENV_CI_CONCURRENT_PROJECT_ID: '1' },
+      settings,
+    );
+    expect(a.buildsDir).not.toBe(b.buildsDir);
+    for (const context of [a, b]) expect(context.buildsDir.startsWith('/srv/builds/')).toBe(true);
+  });
+
+  it('takes the job image and DOCKER_TLS_CERTDIR from the job, with defaults', () => {
+    const plain = jobContext(JOB, settings);
+    expect(plain.jobImage).toBe(settings.defaultImage);
+    expect(plain.tlsCertDir).toBe('/certs');
+    const custom = jobContext(
+      { ...JOB, CUSTOM_ENV_CI_JOB_IMAGE: 'docker:27-cli', CUSTOM_ENV_DOCKER_TLS_CERTDIR: '/tls/' },
+      settings,
+    );
+    expect(custom.jobImage).toBe('docker:27-cli');
+    expect(custom.tlsCertDir).toBe('/tls');
+  });
+
+  it('refuses to run without a job id (not started by GitLab Runner)', () => {
+    expect(() => jobContext({}, settings)).toThrow(SystemError);
+  });
+
+  it('answers config with JSON the runner accepts', () => {
+    const context = jobContext(JOB, settings);
+    const output = configOutput(context, '1.2.3', '/etc/secure-dind/gitlab.json');
+    expect(output).toMatchObject({
+      builds_dir: context.buildsDir,
+      cache_dir: context.cacheDir,
+      driver: { name: 'secure-dind', version: '1.2.3' },
+    });
+    expect(typeof output.builds_dir_is_shared).toBe('boolean');
+    expect(output.job_env).toEqual({ [CONFIG_PATH_ENV]: '/etc/secure-dind/gitlab.json' });
+    expect(configOutput(context, '1.2.3', undefined).job_env).toBeUndefined();
+  });
+});
