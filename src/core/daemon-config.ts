@@ -19,6 +19,8 @@ export const RESERVED_DAEMON_KEYS: Record<string, string> = {
     'inner pools are chosen not to overlap outer networks (use the address-pool setting)',
   mtu: 'use the mtu setting',
   pidfile: 'the image entrypoint manages it',
+  'metrics-addr': 'it would open an unauthenticated plain-HTTP port beside the mutual-TLS one',
+  'live-restore': 'the graceful stop needs the daemon to stop its containers',
 };
 
 /** dockerd daemon.json keys users may set (Docker Engine 20.10 to 27). */
@@ -57,7 +59,6 @@ export const ALLOWED_DAEMON_KEYS = new Set([
   'iptables',
   'ipv6',
   'labels',
-  'live-restore',
   'log-driver',
   'log-format',
   'log-level',
@@ -65,7 +66,6 @@ export const ALLOWED_DAEMON_KEYS = new Set([
   'max-concurrent-downloads',
   'max-concurrent-uploads',
   'max-download-attempts',
-  'metrics-addr',
   'no-new-privileges',
   'proxies',
   'registry-mirrors',

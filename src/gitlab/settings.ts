@@ -130,6 +130,14 @@ function readSources(env: NodeJS.ProcessEnv, configPath?: string): Map<DriverSet
     for (const [name, value] of Object.entries(parseFile(text, path)))
       sources.set(name as DriverSettingName, value);
   }
+  const cacheKeyVariable = settingEnvName('cache-key');
+  if (env[cacheKeyVariable]?.trim()) {
+    throw new BadInputError(
+      cacheKeyVariable,
+      env[cacheKeyVariable]!,
+      'no value: the driver derives the cache key per GitLab project, protected and unprotected refs apart',
+    );
+  }
   for (const name of ALL_NAMES) {
     const value = env[envName(name)];
     if (value !== undefined && value.trim() !== '') sources.set(name, { value, displayName: envName(name) });

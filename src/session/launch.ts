@@ -30,7 +30,12 @@ import {
 import { chooseInnerRanges, chooseSessionSubnet } from '../core/subnets.js';
 import { makeTar } from '../core/tar.js';
 import { DEFAULT_ENGINE_HOST, DockerEngine, NameConflict } from '../engine/docker.js';
-import { type DaemonAddress, waitForDaemon } from '../engine/http.js';
+import {
+  type DaemonAddress,
+  type TlsClientFiles,
+  innerDaemonRequest,
+  waitForDaemon,
+} from '../engine/http.js';
 import { makeSessionCerts, serverCertFiles, writeClientCerts } from '../tls/certs.js';
 import { touchCacheVolume } from './cache.js';
 import { defaultStateDir, hostRoutes, ownContainerCandidates } from './host.js';
@@ -175,24 +180,21 @@ export async function launch(
           port: DAEMON_TLS_PORT,
           servername: 'docker',
         };
+    const clientTls = { ca: certs.caCertPem, cert: certs.client.certPem, key: certs.client.keyPem };
     const ready = await phase('ready', () =>
-      waitForDaemon(
-        address,
-        { ca: certs.caCertPem, cert: certs.client.certPem, key: certs.client.keyPem },
-        {
-          timeoutMs: config.startupTimeoutSeconds * 1000,
-          signal: options.signal,
-          stillAlive: async () => {
-            const container = await engine.inspectContainer(lease.containerId);
-            if (!container?.running) {
-              throw new SystemError(
-                `the DinD container ${lease.containerName} stopped during startup (exit code ${container?.exitCode ?? 'unknown'})` +
-                  (await lastLogLines(lease.containerId)),
-              );
-            }
-          },
+      waitForDaemon(address, clientTls, {
+        timeoutMs: config.startupTimeoutSeconds * 1000,
+        signal: options.signal,
+        stillAlive: async () => {
+          const container = await engine.inspectContainer(lease.containerId);
+          if (!container?.running) {
+            throw new SystemError(
+              `the DinD container ${lease.containerName} stopped during startup (exit code ${container?.exitCode ?? 'unknown'})` +
+                (await lastLogLines(lease.containerId)),
+            );
+          }
         },
-      ).catch(async (error: unknown) => {
+      }).catch(async (error: unknown) => {
         if (error instanceof SystemError && /did not answer/.test(error.message)) {
           throw new SystemError(`${error.message}${await lastLogLines(lease.containerId)}`, { cause: error });
         }
@@ -200,6 +202,9 @@ export async function launch(
       }),
     );
     if (config.cache) await touchCacheVolume(stateDir, lease.volumeName).catch(() => undefined);
+    // Warm means a daemon left something to reuse, not merely that the volume existed (a launch
+    // that failed before its daemon pulled anything leaves an empty one).
+    const cacheHit = lease.volumeExisted && (await daemonHoldsImages(address, clientTls));
 
     const dockerHost = `tcp://${options.joinNetwork ? 'docker' : placement.daemonIp}:${DAEMON_TLS_PORT}`;
     return {
@@ -211,7 +216,7 @@ export async function launch(
       networkName: placement.networkName,
       cacheVolume: lease.volumeName,
       cacheSlot: lease.slot,
-      cacheHit: lease.cacheHit,
+      cacheHit,
       certDir,
       engineVersion,
       innerEngineVersion: ready.serverVersion ?? 'unknown',
@@ -292,7 +297,7 @@ export async function launch(
     containerName: string;
     volumeName: string;
     slot: number;
-    cacheHit: boolean;
+    volumeExisted: boolean;
   }> {
     const slots = config.cache ? config.cacheSlots : 1;
     for (let slot = 0; slot < slots; slot++) {
@@ -323,7 +328,13 @@ export async function launch(
       try {
         const containerId = await engine.createContainer(containerName, spec);
         await record({ containerName });
-        return { containerId, containerName, volumeName, slot, cacheHit: Boolean(existing) && config.cache };
+        return {
+          containerId,
+          containerName,
+          volumeName,
+          slot,
+          volumeExisted: Boolean(existing) && config.cache,
+        };
       } catch (error) {
         if (error instanceof NameConflict) {
           log?.info(`cache slot ${slot} of this cache key is in use by another session; trying the next`);
@@ -360,4 +371,12 @@ export async function launch(
     const logs = await engine.containerLogs(containerId, 30).catch(() => '');
     return logs.trim() ? `; last log lines:\n${logs.trimEnd()}` : '';
   }
+}
+
+/** Whether the daemon starts with images from an earlier session (a failed answer counts as no). */
+async function daemonHoldsImages(address: DaemonAddress, tls: TlsClientFiles): Promise<boolean> {
+  const info = await innerDaemonRequest<{ Images?: number }>(address, tls, 'GET', '/info', {
+    timeoutMs: 10_000,
+  }).catch(() => undefined);
+  return (info?.Images ?? 0) > 0;
 }

@@ -86,6 +86,58 @@ describe.runIf(engineReady)('bad input is refused before anything is created', (
     expect(await resourcesOfJob(jobId)).toEqual([]);
   });
 
+  describe('GitLab driver settings', () => {
+    const SYSTEM_FAILURE = 42;
+    const BUILD_FAILURE = 37;
+
+    it.each<[Record<string, string>, RegExp]>([
+      [{ SECURE_DIND_IMAGE: 'docker:dind --privileged' }, /SECURE_DIND_IMAGE/],
+      [{ SECURE_DIND_RUNTIME: '' + '$(id)' }, /SECURE_DIND_RUNTIME/],
+      [{ SECURE_DIND_MEMORY: '-1' }, /SECURE_DIND_MEMORY/],
+      [{ SECURE_DIND_CPUS: HUGE }, /SECURE_DIND_CPUS/],
+      [{ SECURE_DIND_MTU: 'jumbo' }, /SECURE_DIND_MTU/],
+      [
+        { SECURE_DIND_DAEMON_CONFIG: '{"hosts":["unix:///var/run/docker.sock"]}' },
+        /SECURE_DIND_DAEMON_CONFIG/,
+      ],
+      [{ SECURE_DIND_CACHE_KEY: 'mine' }, /SECURE_DIND_CACHE_KEY/],
+      [{ SECURE_DIND_DEFAULT_IMAGE: 'Not An Image' }, /SECURE_DIND_DEFAULT_IMAGE/],
+      [{ SECURE_DIND_DIND_IMAGES: 'docker:dind,;rm -rf' }, /SECURE_DIND_DIND_IMAGES/],
+      [{ SECURE_DIND_BUILDS_DIR: '/' }, /SECURE_DIND_BUILDS_DIR/],
+      [{ SECURE_DIND_BUILDS_DIR: 'relative/dir' }, /SECURE_DIND_BUILDS_DIR/],
+      [{ SECURE_DIND_STATE_DIR: '/var/lib/../../etc' }, /SECURE_DIND_STATE_DIR/],
+      [{ SECURE_DIND_INSTALL_RUNTIME: 'always' }, /SECURE_DIND_INSTALL_RUNTIME/],
+    ])('prepare with %j', async (settings, names) => {
+      const jobId = String(Math.floor(Math.random() * 1e9));
+      const result = (await execFileAsync('node', [CLI, 'gitlab', 'prepare'], {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          BUILD_FAILURE_EXIT_CODE: String(BUILD_FAILURE),
+          SYSTEM_FAILURE_EXIT_CODE: String(SYSTEM_FAILURE),
+          CUSTOM_ENV_CI_JOB_ID: jobId,
+          CUSTOM_ENV_CI_PROJECT_ID: '7',
+          CUSTOM_ENV_CI_PROJECT_PATH: 'group/project',
+          CUSTOM_ENV_CI_CONCURRENT_PROJECT_ID: '0',
+          CUSTOM_ENV_CI_RUNNER_SHORT_TOKEN: 'tok',
+          CUSTOM_ENV_CI_SERVER_HOST: 'gitlab.example.com',
+          CUSTOM_ENV_CI_JOB_IMAGE: 'secure-dind/busybox:test',
+          CUSTOM_ENV_CI_JOB_SERVICES: JSON.stringify([{ name: 'docker:dind' }]),
+          ...settings,
+        },
+      }).catch((e: unknown) => e)) as { code?: number; stdout?: string; stderr?: string };
+      // Driver settings are the runner admin's: a bad one is a system failure, named in the log.
+      expect(result.code).toBe(SYSTEM_FAILURE);
+      expect(`${result.stdout}${result.stderr}`).toMatch(names);
+      expect(await resourcesOfJob(jobId)).toEqual([]);
+      expect(
+        (await hostDocker(['ps', '-a', '--format', '{{.Label "dev.secure-dind.job"}}']))
+          .split('\n')
+          .filter((j) => j.includes(jobId)),
+      ).toEqual([]);
+    });
+  });
+
   describe('GitHub Action inputs', () => {
     const jobs: GitHubRunnerJob[] = [];
     afterAll(() => jobs.forEach((job) => job.dispose()));

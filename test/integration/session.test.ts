@@ -93,10 +93,15 @@ describe.runIf(engineReady)('session lifecycle', () => {
     expect(existsSync(certDir)).toBe(false);
   });
 
-  it('keeps images for the next session with the same cache key', async () => {
+  it('keeps images for the next session with the same cache key, and calls only a filled cache warm', async () => {
     const config = testConfig({ 'cache-key': key('warm') });
+    const empty = await launch(config, {}, { stateDir });
+    await teardown(empty, { stateDir });
     const first = await launch(config, {}, { stateDir });
     try {
+      // The volume exists, but no daemon left anything in it.
+      expect(first.cacheVolume).toBe(empty.cacheVolume);
+      expect(first.cacheHit).toBe(false);
       await loadImage(first.env, BUSYBOX_IMAGE);
     } finally {
       await teardown(first, { stateDir });

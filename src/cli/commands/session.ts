@@ -55,14 +55,22 @@ async function launchFromArgs(args: readonly string[], io: CliIo) {
   const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
   const log = stderrLogger(io, isVerbose(io, parsed.flags));
   const stateDir = defaultStateDir(io.env);
+  let sessionId: string | undefined;
   const session = await withSignals((signal) =>
     launch(parsed.config, {
       log,
       signal,
       jobId: io.env.SECURE_DIND_JOB_ID,
-      onState: (state) => saveSessionRecord(stateDir, state),
+      onState: (state) => {
+        sessionId = state.sessionId;
+        return saveSessionRecord(stateDir, state);
+      },
     }),
-  );
+  ).catch(async (error: unknown) => {
+    // launch removed what it created; its record must go too.
+    if (sessionId) await removeSessionRecord(stateDir, sessionId);
+    throw error;
+  });
   return { parsed, log, stateDir, session };
 }
 

@@ -99,6 +99,8 @@ describe('parseSessionConfig refuses, naming the setting, the value and the acce
     [{ 'daemon-config': '{"data-root":"/mnt"}' }, 'daemon-config', /without "data-root"/],
     [{ 'daemon-config': '{"bip":"172.17.0.1/16"}' }, 'daemon-config', /address-pool/],
     [{ 'daemon-config': '{"--privileged":true}' }, 'daemon-config', /known daemon.json keys/],
+    [{ 'daemon-config': '{"metrics-addr":"0.0.0.0:9323"}' }, 'daemon-config', /plain-HTTP/],
+    [{ 'daemon-config': '{"live-restore":true}' }, 'daemon-config', /graceful stop/],
     [{ 'startup-timeout': '0' }, 'startup-timeout', /between 1 s/],
     [{ 'startup-timeout': 'soon' }, 'startup-timeout', /duration/],
     [{ 'stop-timeout': '-1' }, 'stop-timeout', /duration/],
