@@ -1,7 +1,7 @@
 /** CLI plumbing shared by the commands: a stderr logger, error-to-exit-status mapping, JSON output. */
 import { type ErrorKind, JobFailure, describeError, errorKind } from '../core/errors.js';
 import type { Logger } from '../session/types.js';
-import type { CliIo } from './command.js';
+import type { CliCommand, CliIo } from './command.js';
 
 /** Exit status for each error kind; a job failure exits with the job's own status. */
 const EXIT_STATUS: Record<ErrorKind, number> = { 'bad-input': 2, system: 1, job: 1 };
@@ -31,4 +31,18 @@ export function printJson(io: CliIo, value: unknown): void {
 
 export function isVerbose(io: CliIo, flags: ReadonlySet<string>): boolean {
   return flags.has('verbose') || io.env.SECURE_DIND_DEBUG === '1';
+}
+
+/** A command whose run may throw: errors become the exit status of their kind, in one place. */
+export function command(definition: CliCommand): CliCommand {
+  return {
+    ...definition,
+    async run(args, io) {
+      try {
+        return await definition.run(args, io);
+      } catch (error) {
+        return reportError(io, error);
+      }
+    },
+  };
 }

@@ -3,91 +3,39 @@
  * runtime, unprivileged, a volume on /var/lib/docker, TLS certificates provided; then reached with
  * the docker CLI over mutual TLS. Also the rest of the docker:dind contract it follows.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCidr, parseCidr } from '../../src/core/cidr.js';
-import { chooseSessionSubnet } from '../../src/core/subnets.js';
 import { makeSessionCerts, writeClientCerts } from '../../src/tls/certs.js';
 import { BUSYBOX_IMAGE, RUNNER_IMAGE, TEST_RUNTIME, engineReady, hostDocker } from '../support/engine.js';
 import { innerDocker, loadImage } from '../support/inner.js';
+import { StandaloneDaemon, waitFor } from '../support/standalone-daemon.js';
 import { tcpOpen, tlsPing } from '../support/tls-probe.js';
 
-async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      return await probe();
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs} ms: ${String(lastError)}`);
-}
-
-async function freeSubnet() {
-  const ids = (await hostDocker(['network', 'ls', '-q'])).split('\n').filter(Boolean);
-  const networks = JSON.parse(await hostDocker(['network', 'inspect', ...ids])) as {
-    IPAM: { Config: { Subnet?: string }[] | null };
-  }[];
-  const occupied = networks.flatMap((n) =>
-    (n.IPAM.Config ?? []).map((c) => parseCidr(c.Subnet ?? '')).filter((c) => c !== undefined),
-  );
-  return chooseSessionSubnet(occupied, Math.floor(Math.random() * 500))!;
-}
-
 describe.runIf(engineReady)('runner-image under sysbox-runc with provided certificates', () => {
-  const suffix = Math.random().toString(36).slice(2, 8);
-  const name = `sd-test-runner-${suffix}`;
-  const network = `sd-test-runner-net-${suffix}`;
-  const volume = `sd-test-runner-vol-${suffix}`;
-  const work = mkdtempSync(join(tmpdir(), 'sd-runner-image-'));
-  const clientDir = join(work, 'client');
-  const serverDir = join(work, 'server');
+  let daemon: StandaloneDaemon;
+  let name = '';
   let ip = '';
+  let clientDir = '';
   let env: { DOCKER_HOST: string; DOCKER_TLS_VERIFY: string; DOCKER_CERT_PATH: string };
 
   beforeAll(async () => {
-    const subnet = await freeSubnet();
-    ip = subnet.daemonIp;
-    await hostDocker(['network', 'create', '--subnet', formatCidr(subnet.subnet), network]);
+    daemon = await StandaloneDaemon.reserve('sd-test-runner');
+    ({ name, ip } = daemon);
+    clientDir = join(daemon.work, 'client');
     const certs = await makeSessionCerts({ serverDnsNames: ['docker'], serverIps: [ip] });
     await writeClientCerts(clientDir, certs);
-    mkdirSync(serverDir, { mode: 0o700 });
-    writeFileSync(join(serverDir, 'ca.pem'), certs.caCertPem);
-    writeFileSync(join(serverDir, 'cert.pem'), certs.server.certPem);
-    writeFileSync(join(serverDir, 'key.pem'), certs.server.keyPem);
-    chmodSync(join(serverDir, 'key.pem'), 0o600);
-    await hostDocker(['volume', 'create', volume]);
-    await hostDocker([
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--runtime',
-      TEST_RUNTIME,
-      '--network',
-      network,
-      '--ip',
-      ip,
-      '-v',
-      `${volume}:/var/lib/docker`,
-      '-v',
-      `${serverDir}:/certs/server:ro`,
-      RUNNER_IMAGE,
-    ]);
+    await daemon.start({
+      caCertPem: certs.caCertPem,
+      certPem: certs.server.certPem,
+      keyPem: certs.server.keyPem,
+    });
     env = { DOCKER_HOST: `tcp://${ip}:2376`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: clientDir };
     await waitFor('the inner daemon answering over TLS', () => innerDocker(env, ['version'], 10_000));
   });
 
   afterAll(async () => {
-    await hostDocker(['rm', '-f', '-v', name]).catch(() => undefined);
-    await hostDocker(['network', 'rm', network]).catch(() => undefined);
-    await hostDocker(['volume', 'rm', '-f', volume]).catch(() => undefined);
-    rmSync(work, { recursive: true, force: true });
+    await daemon?.remove();
   });
 
   it('runs unprivileged, on the sysbox-runc runtime, with the volume on /var/lib/docker', async () => {
@@ -96,7 +44,7 @@ describe.runIf(engineReady)('runner-image under sysbox-runc with provided certif
     expect(inspect.HostConfig.Runtime).toBe(TEST_RUNTIME);
     expect(
       inspect.Mounts.find((m: { Destination: string }) => m.Destination === '/var/lib/docker').Name,
-    ).toBe(volume);
+    ).toBe(daemon.volume);
   });
 
   it('runs the busybox image inside through the docker CLI over TLS', async () => {

@@ -5,24 +5,12 @@
  * cache keys that keep untrusted code away from trusted caches.
  */
 import { execFile } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCidr, parseCidr } from '../../src/core/cidr.js';
 import { LABELS } from '../../src/core/names.js';
 import { unsafeSpecReasons } from '../../src/core/spec.js';
-import { chooseSessionSubnet } from '../../src/core/subnets.js';
 import { deriveCacheKey } from '../../src/github/cache-key.js';
 import { jobContext } from '../../src/gitlab/job.js';
 import { loadSettings } from '../../src/gitlab/settings.js';
@@ -30,16 +18,10 @@ import { launch } from '../../src/session/launch.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { Session } from '../../src/session/types.js';
 import { makeCertAuthority, makeSessionCerts, writeClientCerts } from '../../src/tls/certs.js';
-import {
-  BUSYBOX_IMAGE,
-  DOCKER_CLI,
-  RUNNER_IMAGE,
-  TEST_RUNTIME,
-  engineReady,
-  hostDocker,
-} from '../support/engine.js';
+import { BUSYBOX_IMAGE, DOCKER_CLI, TEST_RUNTIME, engineReady, hostDocker } from '../support/engine.js';
 import { innerDocker, loadImage, removeCacheVolumes, sessionResources, uniqueKey } from '../support/inner.js';
 import { testConfig, testStateDir } from '../support/session.js';
+import { StandaloneDaemon, waitFor } from '../support/standalone-daemon.js';
 import { tcpOpen, tlsPing } from '../support/tls-probe.js';
 
 const execFileAsync = promisify(execFile);
@@ -52,20 +34,6 @@ function daemonIp(session: Session): string {
 function clientFiles(session: Session) {
   const read = (file: string) => readFileSync(join(session.certDir, file), 'utf8');
   return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      return await probe();
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
 /** Exit status of a command in a container of the host engine (docker exec), without throwing. */
@@ -205,26 +173,13 @@ describe.runIf(engineReady)('security on the real engine', () => {
 });
 
 describe.runIf(engineReady)('mutual TLS against certificates from the same CA', () => {
-  const suffix = Math.random().toString(36).slice(2, 8);
-  const name = `sd-test-sec-dind-${suffix}`;
-  const network = `sd-test-sec-net-${suffix}`;
-  const volume = `sd-test-sec-vol-${suffix}`;
-  const work = mkdtempSync(join(tmpdir(), 'sd-security-'));
+  let daemon: StandaloneDaemon;
   let ip = '';
   let ca: Awaited<ReturnType<typeof makeCertAuthority>>;
 
   beforeAll(async () => {
-    const ids = (await hostDocker(['network', 'ls', '-q'])).split('\n').filter(Boolean);
-    const networks = JSON.parse(await hostDocker(['network', 'inspect', ...ids])) as {
-      IPAM: { Config: { Subnet?: string }[] | null };
-    }[];
-    const occupied = networks.flatMap((n) =>
-      (n.IPAM.Config ?? []).map((c) => parseCidr(c.Subnet ?? '')).filter((c) => c !== undefined),
-    );
-    const subnet = chooseSessionSubnet(occupied, Math.floor(Math.random() * 500))!;
-    ip = subnet.daemonIp;
-    await hostDocker(['network', 'create', '--subnet', formatCidr(subnet.subnet), network]);
-
+    daemon = await StandaloneDaemon.reserve('sd-test-sec-dind');
+    ip = daemon.ip;
     ca = await makeCertAuthority();
     const server = await ca.issue({
       kind: 'server',
@@ -233,29 +188,7 @@ describe.runIf(engineReady)('mutual TLS against certificates from the same CA', 
       notBefore: ca.notBefore,
       notAfter: ca.notAfter,
     });
-    const serverDir = join(work, 'server');
-    mkdirSync(serverDir, { mode: 0o700 });
-    writeFileSync(join(serverDir, 'ca.pem'), ca.certPem);
-    writeFileSync(join(serverDir, 'cert.pem'), server.certPem);
-    writeFileSync(join(serverDir, 'key.pem'), server.keyPem, { mode: 0o600 });
-    await hostDocker(['volume', 'create', volume]);
-    await hostDocker([
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--runtime',
-      TEST_RUNTIME,
-      '--network',
-      network,
-      '--ip',
-      ip,
-      '-v',
-      `${volume}:/var/lib/docker`,
-      '-v',
-      `${serverDir}:/certs/server:ro`,
-      RUNNER_IMAGE,
-    ]);
+    await daemon.start({ caCertPem: ca.certPem, certPem: server.certPem, keyPem: server.keyPem });
     const valid = await ca.issue({ kind: 'client', notBefore: ca.notBefore, notAfter: ca.notAfter });
     await waitFor('the daemon answering over mutual TLS', async () => {
       if (
@@ -267,10 +200,7 @@ describe.runIf(engineReady)('mutual TLS against certificates from the same CA', 
   });
 
   afterAll(async () => {
-    await hostDocker(['rm', '-f', '-v', name]).catch(() => undefined);
-    await hostDocker(['network', 'rm', network]).catch(() => undefined);
-    await hostDocker(['volume', 'rm', '-f', volume]).catch(() => undefined);
-    rmSync(work, { recursive: true, force: true });
+    await daemon?.remove();
   });
 
   it('refuses an expired and a not yet valid client certificate of its own CA, and another CA', async () => {
@@ -304,7 +234,7 @@ describe.runIf(engineReady)('mutual TLS against certificates from the same CA', 
 
     // The docker CLI agrees: the valid certificate works, the expired one does not.
     const dir = (pair: { certPem: string; keyPem: string }, label: string) => {
-      const path = join(work, label);
+      const path = join(daemon.work, label);
       return writeClientCerts(path, { caCertPem: ca.certPem, server: pair, client: pair }).then(() => path);
     };
     const env = (certPath: string) => ({

@@ -17,7 +17,7 @@ import {
 import { teardown } from '../../session/teardown.js';
 import type { Session, SessionState, TeardownReport } from '../../session/types.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { isVerbose, printJson, reportError, stderrLogger } from '../io.js';
+import { command, isVerbose, printJson, reportError, stderrLogger } from '../io.js';
 import { parseCommandArgs, settingsUsage } from '../settings.js';
 
 /** Aborts on SIGINT/SIGTERM while `work` runs, so a launch removes what it created. */
@@ -74,63 +74,53 @@ async function launchFromArgs(args: readonly string[], io: CliIo) {
   return { parsed, log, stateDir, session };
 }
 
-export const upCommand: CliCommand = {
+export const upCommand = command({
   name: 'up',
   summary: 'launch a session and print its client environment',
   usage: `Usage: secure-dind up [options] [--json] [--verbose]\n\nPrints export lines (eval "$(secure-dind up)") or, with --json,\n{sessionId, env, containerId, cacheVolume, cacheHit}. End it with: secure-dind down SESSION_ID\n\nOptions:\n${settingsUsage()}`,
   async run(args, io) {
-    try {
-      const { parsed, session } = await launchFromArgs(args, io);
-      if (parsed.flags.has('json')) {
-        printJson(io, sessionJson(session));
-      } else {
-        for (const [key, value] of Object.entries(session.env)) io.stdout.write(`export ${key}=${value}\n`);
-        io.stdout.write(
-          `# secure-dind session ${session.id}: end it with "secure-dind down ${session.id}"\n`,
-        );
-      }
-      return 0;
-    } catch (error) {
-      return reportError(io, error);
+    const { parsed, session } = await launchFromArgs(args, io);
+    if (parsed.flags.has('json')) {
+      printJson(io, sessionJson(session));
+    } else {
+      for (const [key, value] of Object.entries(session.env)) io.stdout.write(`export ${key}=${value}\n`);
+      io.stdout.write(`# secure-dind session ${session.id}: end it with "secure-dind down ${session.id}"\n`);
     }
+    return 0;
   },
-};
+});
 
-export const downCommand: CliCommand = {
+export const downCommand = command({
   name: 'down',
   summary: 'tear a session down, keeping its cache volume',
   usage: 'Usage: secure-dind down SESSION_ID [--json] [--engine-host HOST]',
   async run(args, io) {
-    try {
-      const parsed = parseCommandArgs(args, io.env, ['json', 'verbose'], 1);
-      const sessionId = parsed.positionals[0] ?? '';
-      if (!isSessionId(sessionId) || parsed.positionals.length !== 1) {
-        throw new BadInputError(
-          'session id',
-          parsed.positionals.join(' '),
-          'the 12-character id printed by secure-dind up',
-        );
-      }
-      const stateDir = defaultStateDir(io.env);
-      // Without a record (another host, a lost state dir) the labels still find everything.
-      const state: SessionState = (await loadSessionRecord(stateDir, sessionId)) ?? {
-        version: 1,
-        sessionId,
-        engineHost: parsed.config.engineHost,
-        cache: true,
-        stopTimeoutSeconds: parsed.config.stopTimeoutSeconds,
-        cacheMaxSize: undefined,
-        cacheTotalMaxSize: undefined,
-      };
-      const report = await teardown(state, { log: stderrLogger(io, isVerbose(io, parsed.flags)), stateDir });
-      await removeSessionRecord(stateDir, sessionId);
-      printReport(io, report, parsed.flags.has('json'));
-      return 0;
-    } catch (error) {
-      return reportError(io, error);
+    const parsed = parseCommandArgs(args, io.env, ['json', 'verbose'], 1);
+    const sessionId = parsed.positionals[0] ?? '';
+    if (!isSessionId(sessionId) || parsed.positionals.length !== 1) {
+      throw new BadInputError(
+        'session id',
+        parsed.positionals.join(' '),
+        'the 12-character id printed by secure-dind up',
+      );
     }
+    const stateDir = defaultStateDir(io.env);
+    // Without a record (another host, a lost state dir) the labels still find everything.
+    const state: SessionState = (await loadSessionRecord(stateDir, sessionId)) ?? {
+      version: 1,
+      sessionId,
+      engineHost: parsed.config.engineHost,
+      cache: true,
+      stopTimeoutSeconds: parsed.config.stopTimeoutSeconds,
+      cacheMaxSize: undefined,
+      cacheTotalMaxSize: undefined,
+    };
+    const report = await teardown(state, { log: stderrLogger(io, isVerbose(io, parsed.flags)), stateDir });
+    await removeSessionRecord(stateDir, sessionId);
+    printReport(io, report, parsed.flags.has('json'));
+    return 0;
   },
-};
+});
 
 export const runCommand: CliCommand = {
   name: 'run',
@@ -184,75 +174,67 @@ function runChild(command: string, args: readonly string[], env: NodeJS.ProcessE
   });
 }
 
-export const lsCommand: CliCommand = {
+export const lsCommand = command({
   name: 'ls',
   summary: 'list sessions and cache volumes',
   usage: 'Usage: secure-dind ls [--json] [--engine-host HOST]',
   async run(args, io) {
-    try {
-      const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
-      const engine = new DockerEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST);
-      const daemons = await engine.listContainers({ [LABELS.owner]: OWNER, [LABELS.role]: 'daemon' });
-      const sessions = daemons.map((c) => ({
-        sessionId: c.labels[LABELS.session],
-        container: c.name,
-        state: c.state,
-        job: c.labels[LABELS.job],
-        cacheKey: c.labels[LABELS.cacheKey],
-        cacheSlot: c.labels[LABELS.cacheSlot],
-        createdAt: c.labels[LABELS.createdAt],
-        deadline: c.labels[LABELS.deadline],
-      }));
-      const volumes = await listCacheVolumes(engine, defaultStateDir(io.env), { measure: true });
-      if (parsed.flags.has('json')) {
-        printJson(io, { sessions, cacheVolumes: volumes });
-        return 0;
-      }
-      io.stdout.write(`SESSIONS (${sessions.length})\n`);
-      for (const s of sessions) {
-        io.stdout.write(
-          `  ${s.sessionId}  ${s.state.padEnd(8)} ${s.container}  key=${s.cacheKey} slot=${s.cacheSlot} deadline=${s.deadline}\n`,
-        );
-      }
-      io.stdout.write(`CACHE VOLUMES (${volumes.length})\n`);
-      for (const v of volumes) {
-        const lastUsed = v.lastUsed ? new Date(v.lastUsed).toISOString() : 'never';
-        const size = v.size === undefined ? '?' : formatBytes(v.size);
-        io.stdout.write(
-          `  ${v.name}  ${size.padStart(10)}  slot=${v.slot} last-used=${lastUsed}${v.leased ? ' (in use)' : ''}  key=${v.cacheKey}\n`,
-        );
-      }
+    const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
+    const engine = new DockerEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST);
+    const daemons = await engine.listContainers({ [LABELS.owner]: OWNER, [LABELS.role]: 'daemon' });
+    const sessions = daemons.map((c) => ({
+      sessionId: c.labels[LABELS.session],
+      container: c.name,
+      state: c.state,
+      job: c.labels[LABELS.job],
+      cacheKey: c.labels[LABELS.cacheKey],
+      cacheSlot: c.labels[LABELS.cacheSlot],
+      createdAt: c.labels[LABELS.createdAt],
+      deadline: c.labels[LABELS.deadline],
+    }));
+    const volumes = await listCacheVolumes(engine, defaultStateDir(io.env), { measure: true });
+    if (parsed.flags.has('json')) {
+      printJson(io, { sessions, cacheVolumes: volumes });
       return 0;
-    } catch (error) {
-      return reportError(io, error);
     }
+    io.stdout.write(`SESSIONS (${sessions.length})\n`);
+    for (const s of sessions) {
+      io.stdout.write(
+        `  ${s.sessionId}  ${s.state.padEnd(8)} ${s.container}  key=${s.cacheKey} slot=${s.cacheSlot} deadline=${s.deadline}\n`,
+      );
+    }
+    io.stdout.write(`CACHE VOLUMES (${volumes.length})\n`);
+    for (const v of volumes) {
+      const lastUsed = v.lastUsed ? new Date(v.lastUsed).toISOString() : 'never';
+      const size = v.size === undefined ? '?' : formatBytes(v.size);
+      io.stdout.write(
+        `  ${v.name}  ${size.padStart(10)}  slot=${v.slot} last-used=${lastUsed}${v.leased ? ' (in use)' : ''}  key=${v.cacheKey}\n`,
+      );
+    }
+    return 0;
   },
-};
+});
 
-export const gcCommand: CliCommand = {
+export const gcCommand = command({
   name: 'gc',
   summary: "reap orphaned sessions (past their deadline) and apply the host's cache budget",
   usage: 'Usage: secure-dind gc [--json] [--cache-total-max-size SIZE] [--engine-host HOST]',
   async run(args, io) {
-    try {
-      const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
-      const log = stderrLogger(io, isVerbose(io, parsed.flags));
-      const engine = new DockerEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST, log);
-      const reaped = await reapOrphans(engine, new Date(), log);
-      const evicted =
-        parsed.config.cacheTotalMaxSize === undefined
-          ? []
-          : await enforceHostBudget(engine, defaultStateDir(io.env), parsed.config.cacheTotalMaxSize, log);
-      const result = { reaped: reaped.removed, evictedCacheVolumes: evicted, warnings: reaped.warnings };
-      if (parsed.flags.has('json')) printJson(io, result);
-      else {
-        for (const line of reaped.removed) io.stderr.write(`reaped ${line}\n`);
-        for (const name of evicted) io.stderr.write(`evicted cache volume ${name}\n`);
-        for (const line of reaped.warnings) io.stderr.write(`warning: ${line}\n`);
-      }
-      return 0;
-    } catch (error) {
-      return reportError(io, error);
+    const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
+    const log = stderrLogger(io, isVerbose(io, parsed.flags));
+    const engine = new DockerEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST, log);
+    const reaped = await reapOrphans(engine, new Date(), log);
+    const evicted =
+      parsed.config.cacheTotalMaxSize === undefined
+        ? []
+        : await enforceHostBudget(engine, defaultStateDir(io.env), parsed.config.cacheTotalMaxSize, log);
+    const result = { reaped: reaped.removed, evictedCacheVolumes: evicted, warnings: reaped.warnings };
+    if (parsed.flags.has('json')) printJson(io, result);
+    else {
+      for (const line of reaped.removed) io.stderr.write(`reaped ${line}\n`);
+      for (const name of evicted) io.stderr.write(`evicted cache volume ${name}\n`);
+      for (const line of reaped.warnings) io.stderr.write(`warning: ${line}\n`);
     }
+    return 0;
   },
-};
+});
