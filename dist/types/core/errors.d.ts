@@ -1,0 +1,42 @@
+/**
+ * Every error the tool raises carries a kind, so each face maps it to its own convention in one
+ * place: a failed step (GitHub), an exit code variable (GitLab), an exit status (CLI).
+ */
+export type ErrorKind = 
+/** The user's input is wrong; nothing was created. */
+'bad-input'
+/** The host, engine or runtime failed us (retrying or fixing the host may help). */
+ | 'system'
+/** The user's own job failed (a command exited non-zero). */
+ | 'job';
+export declare class SecureDindError extends Error {
+    readonly kind: ErrorKind;
+    /** What the user can do about it, in words. */
+    readonly hint: string | undefined;
+    constructor(kind: ErrorKind, message: string, options?: {
+        cause?: unknown;
+        hint?: string;
+    });
+}
+/** A setting with an unacceptable value: names the setting, the value and the accepted form. */
+export declare class BadInputError extends SecureDindError {
+    readonly setting: string;
+    readonly value: string;
+    readonly accepted: string;
+    constructor(setting: string, value: string, accepted: string);
+}
+export declare class SystemError extends SecureDindError {
+    constructor(message: string, options?: {
+        cause?: unknown;
+        hint?: string;
+    });
+}
+/** The job's own command failed; carries its exit status. */
+export declare class JobFailure extends SecureDindError {
+    readonly exitCode: number;
+    constructor(message: string, exitCode: number);
+}
+/** Kind of any thrown value: ours carry one; anything else is an unexpected system failure. */
+export declare function errorKind(error: unknown): ErrorKind;
+/** One line for a log: the message, the hint when there is one, and the cause's message. */
+export declare function describeError(error: unknown): string;

@@ -1,0 +1,16 @@
+import type { DockerEngine } from '../engine/docker.js';
+import type { Logger, SessionState, TeardownReport } from '../session/types.js';
+import type { JobContext } from './job.js';
+export interface CleanupDependencies {
+    readonly engine: DockerEngine;
+    readonly teardown: (state: SessionState) => Promise<TeardownReport>;
+    readonly log: Logger;
+    /** Grace for a DinD container found only by label (no recorded session to tear down). */
+    readonly stopTimeoutSeconds: number;
+}
+export interface CleanupReport {
+    readonly removed: string[];
+    readonly kept: string[];
+    readonly warnings: string[];
+}
+export declare function cleanupJob(context: JobContext, deps: CleanupDependencies): Promise<CleanupReport>;

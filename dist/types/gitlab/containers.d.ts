@@ -1,0 +1,15 @@
+/** The job and plain service containers of a GitLab job, as Engine API create bodies. Pure. */
+export interface JobContainerSpec {
+    readonly image: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly env: readonly string[];
+    readonly entrypoint?: readonly string[];
+    readonly cmd?: readonly string[];
+    readonly hostname?: string;
+    /** Host paths the runner protocol needs at the same path inside (the builds directory). */
+    readonly binds?: readonly string[];
+    readonly network: string;
+    readonly aliases?: readonly string[];
+}
+/** Unprivileged, default capabilities, on the job's network; binds only as the protocol needs. */
+export declare function containerBody(spec: JobContainerSpec): Record<string, unknown>;

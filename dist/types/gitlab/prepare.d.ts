@@ -1,0 +1,31 @@
+import type { LaunchOptions, Session } from '../session/types.js';
+import type { SessionConfig } from '../core/config.js';
+import { type CleanupDependencies } from './cleanup.js';
+import { type JobContext } from './job.js';
+import { type ServiceDefinition } from './services.js';
+import type { GitlabSettings } from './settings.js';
+/** PID 1 of the job container: waits until stopped; scripts run beside it as execs. */
+export declare const JOB_CONTAINER_KEEPER: string[];
+export declare const DIND_PORT = 2376;
+export interface PrepareDependencies extends CleanupDependencies {
+    readonly launch: (config: SessionConfig, options: LaunchOptions) => Promise<Session>;
+    /** Checks (and, when allowed, installs) the runtime before a DinD session is launched. */
+    readonly ensureRuntime?: (config: SessionConfig) => Promise<void>;
+    readonly signal?: AbortSignal;
+}
+export interface PreparedJob {
+    readonly jobContainer: string;
+    readonly dockerHost: string | undefined;
+    readonly sessions: readonly Session[];
+}
+interface PlannedService {
+    readonly index: number;
+    readonly definition: ServiceDefinition;
+    readonly aliases: readonly string[];
+    readonly dind: boolean;
+}
+export declare function planServices(servicesJson: string | undefined, settings: GitlabSettings): PlannedService[];
+/** Client environment of the job container for the DinD service reachable as `alias`. */
+export declare function dockerClientEnv(alias: string, tlsCertDir: string): Record<string, string>;
+export declare function prepareJob(context: JobContext, settings: GitlabSettings, deps: PrepareDependencies): Promise<PreparedJob>;
+export {};

@@ -1,0 +1,42 @@
+import { type SessionConfig, type SettingName } from '../core/config.js';
+export declare const CONFIG_PATH_ENV = "SECURE_DIND_GITLAB_CONFIG";
+/** The session settings an administrator may set (the cache key is derived per project). */
+export declare const SESSION_SETTING_NAMES: ("mtu" | "runtime" | "image" | "cache" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots")[];
+type SessionSettingName = Exclude<SettingName, 'cache-key'>;
+export declare const GITLAB_SETTING_NAMES: readonly ["default-image", "dind-images", "state-dir", "builds-dir", "cache-dir", "install-runtime"];
+type GitlabSettingName = (typeof GITLAB_SETTING_NAMES)[number];
+export type DriverSettingName = GitlabSettingName | SessionSettingName;
+export declare const DEFAULT_JOB_IMAGE = "docker:27.5.1-cli";
+export declare const GITLAB_SETTING_DOCS: Record<GitlabSettingName, {
+    description: string;
+    default: string | undefined;
+}>;
+export interface GitlabSettings {
+    readonly defaultImage: string;
+    readonly dindImages: readonly string[];
+    readonly stateDir: string;
+    readonly buildsDir: string;
+    readonly cacheDir: string;
+    /** The DinD image the administrator imposes; undefined: each DinD service's own image. */
+    readonly dindImage: string | undefined;
+    /** Lifetime after which the job's resources count as orphans (the session setting "deadline"). */
+    readonly deadlineSeconds: number;
+    /** Grace for stopping a DinD container found only by label. */
+    readonly stopTimeoutSeconds: number;
+    /** The Docker engine everything runs on (the session setting "engine-host"). */
+    readonly engineHost: string | undefined;
+    readonly installRuntime: 'auto' | 'never';
+    /**
+     * The session settings for one DinD service (validated at load time already, so this only
+     * fails for the job's own image reference).
+     */
+    sessionConfig(input: {
+        readonly serviceImage: string;
+        readonly cacheKey: string;
+    }): SessionConfig;
+}
+/** SECURE_DIND_CACHE_MAX_SIZE for cache-max-size. */
+export declare const envName: (setting: DriverSettingName) => string;
+/** Reads the file (when given) and the environment; throws a SystemError naming the setting. */
+export declare function loadSettings(env: NodeJS.ProcessEnv, configPath?: string): GitlabSettings;
+export {};

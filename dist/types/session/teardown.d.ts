@@ -1,0 +1,15 @@
+import { DockerEngine } from '../engine/docker.js';
+import type { Logger, Session, SessionState, TeardownReport } from './types.js';
+export interface TeardownOptions {
+    readonly log?: Logger;
+    readonly engine?: DockerEngine;
+    readonly stateDir?: string;
+    /** Overrides the session's grace period (e.g. 0 after a failed launch whose daemon never ran). */
+    readonly graceSeconds?: number;
+    /**
+     * Prune the daemon's cache down to the per-volume budget before stopping it (default true).
+     * False after a failed launch: that daemon never answered, so an attempt only costs time.
+     */
+    readonly pruneCache?: boolean;
+}
+export declare function teardown(target: Session | SessionState, options?: TeardownOptions): Promise<TeardownReport>;

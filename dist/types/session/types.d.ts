@@ -1,0 +1,87 @@
+/** The session API shared by the library, the CLI, the GitHub Action and the GitLab driver. */
+import type { SessionConfig } from '../core/config.js';
+/** The triple the docker CLI, Compose, Buildx and Testcontainers read. */
+export interface ClientEnv {
+    readonly DOCKER_HOST: string;
+    readonly DOCKER_TLS_VERIFY: '1';
+    readonly DOCKER_CERT_PATH: string;
+}
+export type LaunchPhase = 'preflight' | 'reap' | 'certs' | 'network' | 'container' | 'ready';
+export interface Logger {
+    debug(message: string): void;
+    info(message: string): void;
+    warn(message: string): void;
+}
+/** Serializable record of what a launch created, saved before each side effect. */
+export interface SessionState {
+    readonly version: 1;
+    readonly sessionId: string;
+    readonly engineHost: string | undefined;
+    readonly cache: boolean;
+    readonly stopTimeoutSeconds: number;
+    readonly cacheMaxSize: number | undefined;
+    readonly cacheTotalMaxSize: number | undefined;
+    /** Per-session client certificate directory (removed at teardown). */
+    readonly certDir?: string;
+    readonly networkName?: string;
+    /** Whether this session created networkName (false when it joined a caller's network). */
+    readonly ownsNetwork?: boolean;
+    readonly containerName?: string;
+    readonly volumeName?: string;
+    /** A runner container this session attached to its network, to detach at teardown. */
+    readonly clientContainer?: string;
+}
+export interface LaunchOptions {
+    /** Recorded as a label; the face's job identity (GitHub run/job, GitLab job id). */
+    readonly jobId?: string;
+    /** Parent of the per-session client certificate directory (default: the OS temp directory). */
+    readonly certParentDir?: string;
+    /**
+     * Join this existing network instead of creating one, with these aliases (the GitLab driver's
+     * per-job network with alias "docker"). The server certificate covers the aliases.
+     */
+    readonly joinNetwork?: {
+        readonly name: string;
+        readonly aliases: readonly string[];
+    };
+    /**
+     * Where the client runs: "auto" detects a runner that itself runs in a container and attaches it
+     * to the session network; "host" never attaches anything.
+     */
+    readonly clientPlacement?: 'auto' | 'host';
+    readonly log?: Logger;
+    /** Aborting cancels the launch and removes what it created. */
+    readonly signal?: AbortSignal;
+    /** Called with the state before each side effect, so a caller can persist it (crash safety). */
+    readonly onState?: (state: SessionState) => void | Promise<void>;
+    /** Called when a phase ends, with its duration. */
+    readonly onPhase?: (phase: LaunchPhase, milliseconds: number) => void;
+}
+export interface Session {
+    readonly id: string;
+    readonly env: ClientEnv;
+    readonly config: SessionConfig;
+    readonly containerId: string;
+    readonly containerName: string;
+    readonly networkName: string;
+    /** The cache volume (or, with caching off, the scratch volume removed at teardown). */
+    readonly cacheVolume: string;
+    readonly cacheSlot: number;
+    /** The cache volume already held a daemon's data. */
+    readonly cacheHit: boolean;
+    readonly certDir: string;
+    readonly engineVersion: string;
+    readonly innerEngineVersion: string;
+    readonly timings: Readonly<Partial<Record<LaunchPhase, number>>>;
+    readonly state: SessionState;
+}
+export interface TeardownReport {
+    readonly sessionId: string;
+    /** Resources removed, as "container NAME", "network NAME", "volume NAME", "certs DIR". */
+    readonly removed: readonly string[];
+    /** Resources deliberately kept (the cache volume). */
+    readonly kept: readonly string[];
+    /** Problems met; teardown never throws. */
+    readonly warnings: readonly string[];
+    readonly milliseconds: number;
+}
