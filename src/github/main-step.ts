@@ -18,7 +18,7 @@ export const CONTEXT_NAME = 'secure-dind';
 export type EnsureRuntime = (
   config: SessionConfig,
   options: { readonly log: Logger; readonly signal: AbortSignal },
-) => Promise<{ readonly sysboxVersion?: string | undefined }>;
+) => Promise<{ readonly sysboxVersion?: string | undefined; readonly warning?: string | undefined }>;
 
 export interface MainDeps {
   readonly io: ActionIo;
@@ -57,9 +57,12 @@ export async function runMain(deps: MainDeps): Promise<void> {
 
     let runtimeVersion: string | undefined;
     if (inputs.installRuntime === 'auto' && deps.ensureRuntime) {
-      ({ sysboxVersion: runtimeVersion } = await inGroup(io, 'secure-dind: runtime', () =>
+      const status = await inGroup(io, 'secure-dind: runtime', () =>
         deps.ensureRuntime!(config, { log: groups.logger(), signal: deps.signal }),
-      ));
+      );
+      runtimeVersion = status.sysboxVersion;
+      // E.g. a registered sysbox-runc that is not Sysbox: the job runs, but everyone should see it.
+      if (status.warning) io.warning(status.warning);
     }
 
     const session = await deps.launch(config, {

@@ -12,6 +12,7 @@ export type EnsureRuntime = (config: SessionConfig, options: {
     readonly signal: AbortSignal;
 }) => Promise<{
     readonly sysboxVersion?: string | undefined;
+    readonly warning?: string | undefined;
 }>;
 export interface MainDeps {
     readonly io: ActionIo;

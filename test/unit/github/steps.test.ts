@@ -295,6 +295,21 @@ describe('main and post steps', () => {
     expect(record.summary).toContain('0.6.7');
   });
 
+  it('install-runtime: auto raises a warning when the registered runtime is not Sysbox, and goes on', async () => {
+    const engine = new FakeEngine();
+    const record = new JobRecord();
+    const warning = 'runtime sysbox-runc is registered but is not Sysbox';
+    await runMain({
+      io: record.io(),
+      env: stepEnv({ 'install-runtime': 'auto' }),
+      launch: engine.launch,
+      ensureRuntime: async () => ({ sysboxVersion: undefined, warning }),
+      signal: new AbortController().signal,
+    });
+    expect(record.failed).toBeUndefined();
+    expect(record.warnings).toContain(warning);
+  });
+
   it('install-runtime: auto fails the step before anything is created when the runtime cannot be had', async () => {
     const engine = new FakeEngine();
     const record = new JobRecord();
