@@ -79,6 +79,14 @@ export function daemonContainerSpec(input: DaemonSpecInput): ContainerCreateBody
   };
 }
 
+/**
+ * How long a job's leftover containers get between SIGTERM and SIGKILL at teardown: they are not
+ * worth waiting for, and the rest of the grace period is for dockerd to flush /var/lib/docker.
+ */
+export function innerContainerStopSeconds(stopTimeoutSeconds: number): number {
+  return Math.max(1, Math.min(3, Math.floor(stopTimeoutSeconds / 2)));
+}
+
 /** The inner daemon.json: the user's settings plus the ones secure-dind owns. */
 export function innerDaemonJson(
   config: SessionConfig,
@@ -86,9 +94,7 @@ export function innerDaemonJson(
   mtu: number,
 ): Record<string, unknown> {
   return {
-    // Leftover containers at the end of a job are not worth waiting for; a short timeout leaves
-    // the rest of the grace period for dockerd to flush /var/lib/docker.
-    'shutdown-timeout': Math.max(1, Math.min(3, Math.floor(config.stopTimeoutSeconds / 2))),
+    'shutdown-timeout': innerContainerStopSeconds(config.stopTimeoutSeconds),
     ...config.daemonConfig,
     bip: ranges.bip,
     'default-address-pools': ranges.defaultAddressPools,

@@ -36,7 +36,7 @@ import {
   innerDaemonRequest,
   waitForDaemon,
 } from '../engine/http.js';
-import { makeSessionCerts, serverCertFiles, writeClientCerts } from '../tls/certs.js';
+import { issueSessionCerts, makeCertAuthority, serverCertFiles, writeClientCerts } from '../tls/certs.js';
 import { touchCacheVolume } from './cache.js';
 import { defaultStateDir, hostRoutes, ownContainerCandidates } from './host.js';
 import { CERT_DIR_LABEL, reapOrphans } from './reaper.js';
@@ -96,8 +96,12 @@ export async function launch(
 
   await record({});
   let daemonStarted = false;
+  // The CA depends on nothing below; making it (the X.509 library's first load, key generation)
+  // overlaps the engine calls. Awaited in the certs phase; a failure surfaces there.
+  const authority = makeCertAuthority();
+  authority.catch(() => undefined);
   try {
-    const engineVersion = await phase('preflight', async () => {
+    const preflight = phase('preflight', async () => {
       const [version, runtimes] = await Promise.all([engine.version(), engine.runtimes()]);
       if (!runtimes.includes(config.runtime)) {
         throw new SystemError(
@@ -121,18 +125,24 @@ export async function launch(
       }
       return version.version;
     });
-
-    await phase('reap', async () => {
+    // Reaping (other sessions' orphans) and the session network need nothing from the preflight:
+    // the three run together. A failed preflight still finds the network by its label.
+    const reap = phase('reap', async () => {
       const reaped = await reapOrphans(engine, createdAt, log);
       for (const warning of reaped.warnings) log?.warn(`orphan reaping: ${warning}`);
     });
-
-    const placement = await phase('network', () => prepareNetwork());
+    const network = phase('network', () => prepareNetwork());
+    // Settle all before going on, so that a failed launch leaves nothing running behind it.
+    const [checked, reaped, prepared] = await Promise.allSettled([preflight, reap, network]);
+    for (const outcome of [checked, reaped, prepared])
+      if (outcome.status === 'rejected') throw outcome.reason;
+    const engineVersion = (checked as PromiseFulfilledResult<string>).value;
+    const placement = (prepared as PromiseFulfilledResult<Awaited<typeof network>>).value;
     const certDir = join(options.certParentDir ?? tmpdir(), `secure-dind-${sessionId}`);
     const aliases = ['docker', ...(options.joinNetwork?.aliases ?? [])];
     const certs = await phase('certs', async () => {
       await record({ certDir });
-      const made = await makeSessionCerts({
+      const made = await issueSessionCerts(await authority, {
         serverDnsNames: [...new Set([...aliases, 'localhost'])],
         serverIps: placement.daemonIp ? [placement.daemonIp, '127.0.0.1'] : ['127.0.0.1'],
       });
@@ -230,7 +240,7 @@ export async function launch(
       log,
       stateDir,
       graceSeconds: daemonStarted ? 5 : 0,
-      pruneCache: false,
+      reachDaemon: false,
     });
     for (const warning of report.warnings) log?.warn(`cleanup after failed launch: ${warning}`);
     throw error;

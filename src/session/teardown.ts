@@ -8,8 +8,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { LABELS, OWNER } from '../core/names.js';
-import { DAEMON_TLS_PORT } from '../core/spec.js';
+import { DAEMON_TLS_PORT, innerContainerStopSeconds } from '../core/spec.js';
 import { DEFAULT_ENGINE_HOST, DockerEngine } from '../engine/docker.js';
+import { type DaemonAddress, type TlsClientFiles, innerDaemonRequest } from '../engine/http.js';
 import { enforceHostBudget, pruneInnerDaemon, touchCacheVolume } from './cache.js';
 import { defaultStateDir } from './host.js';
 import type { Logger, Session, SessionState, TeardownReport } from './types.js';
@@ -21,10 +22,10 @@ export interface TeardownOptions {
   /** Overrides the session's grace period (e.g. 0 after a failed launch whose daemon never ran). */
   readonly graceSeconds?: number;
   /**
-   * Prune the daemon's cache down to the per-volume budget before stopping it (default true).
-   * False after a failed launch: that daemon never answered, so an attempt only costs time.
+   * Talk to the daemon before stopping it (default true): prune its cache to the per-volume
+   * budget, stop its containers. False after a failed launch: that daemon never answered.
    */
-  readonly pruneCache?: boolean;
+  readonly reachDaemon?: boolean;
 }
 
 export async function teardown(
@@ -55,11 +56,21 @@ export async function teardown(
     for (const container of await engine.listContainers(mine)) {
       await step(`container ${container.name}`, async () => {
         if (
-          options.pruneCache !== false &&
+          options.reachDaemon !== false &&
           container.state === 'running' &&
           container.labels[LABELS.role] === 'daemon'
         ) {
-          await step('cache budget', () => pruneToBudget(engine, state, container.id, log));
+          const client = await innerClient(engine, state, container.id).catch(() => undefined);
+          if (client) {
+            if (state.cache && state.cacheMaxSize !== undefined) {
+              const budget = state.cacheMaxSize;
+              await step('cache budget', () => pruneToBudget(client, budget, log));
+            }
+            // On SIGTERM dockerd would give each container its own stop timeout (10 s by default).
+            await step('inner containers', () =>
+              stopInnerContainers(client, innerContainerStopSeconds(grace)),
+            );
+          }
         }
         await engine.stopContainer(container.id, grace);
         if (await engine.removeContainer(container.id)) removed.push(`container ${container.name}`);
@@ -116,24 +127,57 @@ export async function teardown(
   return { sessionId: state.sessionId, removed, kept, warnings, milliseconds: Date.now() - started };
 }
 
-/** Prunes inside the running daemon down to the per-volume budget, over the session's own mTLS. */
-async function pruneToBudget(
+interface InnerClient {
+  readonly address: DaemonAddress;
+  readonly tls: TlsClientFiles;
+}
+
+/** How to reach the session's running daemon over its own mutual TLS; undefined when we cannot. */
+async function innerClient(
   engine: DockerEngine,
   state: SessionState,
   containerId: string,
-  log: Logger | undefined,
-): Promise<void> {
-  if (!state.cache || state.cacheMaxSize === undefined || !state.certDir || !state.networkName) return;
+): Promise<InnerClient | undefined> {
+  if (!state.certDir || !state.networkName) return undefined;
   const container = await engine.inspectContainer(containerId);
   const host = container?.networks[state.networkName]?.IPAddress;
-  if (!host) return;
+  if (!host) return undefined;
   const [ca, cert, key] = await Promise.all(
     ['ca.pem', 'cert.pem', 'key.pem'].map((file) => readFile(join(state.certDir!, file), 'utf8')),
   );
-  const { before, after } = await pruneInnerDaemon(
-    { host, port: DAEMON_TLS_PORT },
-    { ca: ca!, cert: cert!, key: key! },
-    state.cacheMaxSize,
-  );
+  // Every session certificate names the daemon "docker", whatever its address on this network.
+  return {
+    address: { host, port: DAEMON_TLS_PORT, servername: 'docker' },
+    tls: { ca: ca!, cert: cert!, key: key! },
+  };
+}
+
+/** Prunes inside the running daemon down to the per-volume budget. */
+async function pruneToBudget(client: InnerClient, budget: number, log: Logger | undefined): Promise<void> {
+  const { before, after } = await pruneInnerDaemon(client.address, client.tls, budget);
   if (after < before) log?.info(`cache budget: pruned the daemon's cache from ${before} to ${after} bytes`);
+}
+
+/** Stops the daemon's running containers at once, each with SIGTERM then SIGKILL after `seconds`. */
+async function stopInnerContainers(client: InnerClient, seconds: number): Promise<void> {
+  const running = await innerDaemonRequest<{ Id: string }[]>(
+    client.address,
+    client.tls,
+    'GET',
+    '/containers/json',
+  );
+  await Promise.all(
+    (running ?? []).map(
+      (container) =>
+        innerDaemonRequest(
+          client.address,
+          client.tls,
+          'POST',
+          `/containers/${container.Id}/stop?t=${seconds}`,
+          {
+            timeoutMs: (seconds + 15) * 1000,
+          },
+        ).catch(() => undefined), // already stopped (304) or gone: fine
+    ),
+  );
 }

@@ -178,9 +178,18 @@ export async function makeCertAuthority(
  * from a minute before `now` until `now + validFor`. The CA key is not returned and is dropped.
  */
 export async function makeSessionCerts(req: CertRequest): Promise<SessionCerts> {
-  const now = req.now ?? new Date();
-  const validFor = checkValidity(req.validFor);
-  const ca = await makeCertAuthority({ now, validFor });
+  const ca = await makeCertAuthority({ now: req.now, validFor: req.validFor });
+  return issueSessionCerts(ca, req);
+}
+
+/**
+ * The server and client certificates of a session from its CA. Lets a caller make the CA (the slow
+ * part: loading the X.509 library, generating keys) before it knows the daemon's addresses.
+ */
+export async function issueSessionCerts(
+  ca: CertAuthority,
+  req: Pick<CertRequest, 'serverDnsNames' | 'serverIps'>,
+): Promise<SessionCerts> {
   const window = { notBefore: ca.notBefore, notAfter: ca.notAfter };
   const [server, client] = await Promise.all([
     ca.issue({ kind: 'server', dnsNames: req.serverDnsNames, ips: req.serverIps, ...window }),

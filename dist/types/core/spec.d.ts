@@ -58,6 +58,11 @@ export interface DaemonSpecInput {
     readonly aliases: readonly string[];
 }
 export declare function daemonContainerSpec(input: DaemonSpecInput): ContainerCreateBody;
+/**
+ * How long a job's leftover containers get between SIGTERM and SIGKILL at teardown: they are not
+ * worth waiting for, and the rest of the grace period is for dockerd to flush /var/lib/docker.
+ */
+export declare function innerContainerStopSeconds(stopTimeoutSeconds: number): number;
 /** The inner daemon.json: the user's settings plus the ones secure-dind owns. */
 export declare function innerDaemonJson(config: SessionConfig, ranges: InnerRanges, mtu: number): Record<string, unknown>;
 /** What makes a container spec unsafe, in words; empty when it is safe. For tests and asserts. */

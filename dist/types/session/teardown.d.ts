@@ -7,9 +7,9 @@ export interface TeardownOptions {
     /** Overrides the session's grace period (e.g. 0 after a failed launch whose daemon never ran). */
     readonly graceSeconds?: number;
     /**
-     * Prune the daemon's cache down to the per-volume budget before stopping it (default true).
-     * False after a failed launch: that daemon never answered, so an attempt only costs time.
+     * Talk to the daemon before stopping it (default true): prune its cache to the per-volume
+     * budget, stop its containers. False after a failed launch: that daemon never answered.
      */
-    readonly pruneCache?: boolean;
+    readonly reachDaemon?: boolean;
 }
 export declare function teardown(target: Session | SessionState, options?: TeardownOptions): Promise<TeardownReport>;

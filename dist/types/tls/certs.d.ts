@@ -47,6 +47,11 @@ export declare function makeCertAuthority(options?: {
  */
 export declare function makeSessionCerts(req: CertRequest): Promise<SessionCerts>;
 /**
+ * The server and client certificates of a session from its CA. Lets a caller make the CA (the slow
+ * part: loading the X.509 library, generating keys) before it knows the daemon's addresses.
+ */
+export declare function issueSessionCerts(ca: CertAuthority, req: Pick<CertRequest, 'serverDnsNames' | 'serverIps'>): Promise<SessionCerts>;
+/**
  * Writes ca.pem, cert.pem, key.pem for the client into dir: dir created 0700 (or tightened if it
  * exists), key.pem 0600, the others 0644. Never writes the CA key anywhere (it has none to write).
  */

@@ -1,0 +1,72 @@
+/**
+ * The safety net behind every experiment's own finally: finds what this run created by name and
+ * label and removes it, so the benchmark leaves nothing behind even after a failure or Ctrl-C.
+ * On a clean run it finds nothing; anything it does remove is reported as a leak.
+ */
+import { rm } from 'node:fs/promises';
+import { LABELS, OWNER } from '../../src/core/names.js';
+import { CERT_DIR_LABEL } from '../../src/session/reaper.js';
+import { teardown } from '../../src/session/teardown.js';
+import type { SessionState } from '../../src/session/types.js';
+import { BENCH_LABEL, type BenchContext } from './context.js';
+
+/** A secure-dind session of this run, rebuilt from its daemon container's labels. */
+function stateFromLabels(labels: Record<string, string>): SessionState {
+  return {
+    version: 1,
+    sessionId: labels[LABELS.session] ?? 'unknown',
+    engineHost: undefined,
+    cache: true,
+    stopTimeoutSeconds: 0,
+    cacheMaxSize: undefined,
+    cacheTotalMaxSize: undefined,
+    certDir: labels[CERT_DIR_LABEL],
+  };
+}
+
+async function sweepSessions(ctx: BenchContext): Promise<string[]> {
+  const removed: string[] = [];
+  for (const container of await ctx.engine.listContainers({ [LABELS.owner]: OWNER })) {
+    if (!container.labels[LABELS.cacheKey]?.startsWith(ctx.prefix)) continue;
+    const report = await teardown(stateFromLabels(container.labels), {
+      engine: ctx.engine,
+      stateDir: ctx.stateDir,
+      graceSeconds: 0,
+    });
+    removed.push(...report.removed);
+  }
+  return removed;
+}
+
+async function sweepOwn(ctx: BenchContext): Promise<string[]> {
+  const removed: string[] = [];
+  const filters = { label: [`${BENCH_LABEL}=${ctx.runId}`] };
+  for (const container of await ctx.api.listContainers({ all: true, filters })) {
+    await ctx.api.getContainer(container.Id).remove({ force: true, v: true });
+    removed.push(`container ${container.Names[0] ?? container.Id}`);
+  }
+  for (const network of await ctx.api.listNetworks({ filters })) {
+    await ctx.api.getNetwork(network.Id).remove();
+    removed.push(`network ${network.Name}`);
+  }
+  for (const volume of await ctx.engine.listVolumes({ [LABELS.role]: 'cache' })) {
+    if (!volume.labels[LABELS.cacheKey]?.startsWith(ctx.prefix)) continue;
+    if (await ctx.engine.removeVolume(volume.name)) removed.push(`volume ${volume.name}`);
+  }
+  return removed;
+}
+
+/** Removes everything of this run; returns what it had to remove. Never throws. */
+export async function sweep(ctx: BenchContext): Promise<{ removed: string[]; errors: string[] }> {
+  const removed: string[] = [];
+  const errors: string[] = [];
+  for (const step of [sweepSessions, sweepOwn]) {
+    try {
+      removed.push(...(await step(ctx)));
+    } catch (error) {
+      errors.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  await rm(ctx.workDir, { recursive: true, force: true });
+  return { removed, errors };
+}
