@@ -28,7 +28,6 @@ export const DEFAULT_SYSBOX_VERSION = '0.7.1';
 export const IDMAPPED_MOUNTS_KERNEL = '5.12';
 
 export type Arch = 'amd64' | 'arm64';
-export const SUPPORTED_ARCHES: readonly Arch[] = ['amd64', 'arm64'];
 
 /** Maps `uname -m` (or Docker's Architecture) to Debian's architecture name; undefined when unsupported. */
 export function debianArch(machine: string): Arch | undefined {

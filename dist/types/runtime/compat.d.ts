@@ -14,7 +14,6 @@ export declare const DEFAULT_SYSBOX_VERSION = "0.7.1";
 /** Kernel that has ID-mapped mounts, which Sysbox uses when shiftfs is absent (Sysbox install guide). */
 export declare const IDMAPPED_MOUNTS_KERNEL = "5.12";
 export type Arch = 'amd64' | 'arm64';
-export declare const SUPPORTED_ARCHES: readonly Arch[];
 /** Maps `uname -m` (or Docker's Architecture) to Debian's architecture name; undefined when unsupported. */
 export declare function debianArch(machine: string): Arch | undefined;
 export interface Distro {
