@@ -11,7 +11,7 @@ import { formatCidr, overlaps, parseCidr } from '../../src/core/cidr.js';
 import { launch } from '../../src/session/launch.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { Session } from '../../src/session/types.js';
-import { BUSYBOX_IMAGE, engineReady, hostDocker } from '../support/engine.js';
+import { BUSYBOX_IMAGE, RUNNER_IMAGE, engineReady, hostDocker } from '../support/engine.js';
 import {
   cacheVolumes,
   innerDocker,
@@ -159,6 +159,50 @@ describe.runIf(engineReady)('session lifecycle', () => {
     } finally {
       if (session) await teardown(session, { stateDir });
       await hostDocker(['network', 'rm', blocker]).catch(() => undefined);
+    }
+  });
+
+  it('attaches a runner that itself runs in a container to the session network, and detaches it at teardown', async () => {
+    // A containerised runner as such runners are set up: the engine's socket mounted, and here the
+    // host's node and the committed CLI bundle. It runs `secure-dind up` from inside.
+    const cacheKey = key('in-container');
+    const runner = `sd-test-runner-ctr-${Math.random().toString(36).slice(2, 8)}`;
+    const dist = join(import.meta.dirname, '../../dist');
+    await hostDocker([
+      ...['run', '-d', '--name', runner, '--entrypoint', 'sleep'],
+      ...['-v', `${process.execPath}:/usr/local/bin/node:ro`, '-v', `${dist}:/opt/secure-dind:ro`],
+      ...['-v', '/var/run/docker.sock:/var/run/docker.sock', RUNNER_IMAGE, '600'],
+    ]);
+    const inRunner = (args: string[], env: Record<string, string> = {}) =>
+      hostDocker(['exec', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), runner, ...args]);
+    const cli = ['node', '/opt/secure-dind/cli.js'];
+    try {
+      const up = await inRunner([
+        ...cli,
+        'up',
+        '--json',
+        '--image',
+        RUNNER_IMAGE,
+        '--runtime',
+        'sysbox-runc',
+        '--cache-key',
+        cacheKey,
+      ]);
+      const session = JSON.parse(up) as { sessionId: string; env: Record<string, string> };
+      const networkName = `secure-dind-net-${session.sessionId}`;
+      const runnerNetworks = async () =>
+        Object.keys(
+          JSON.parse(await hostDocker(['inspect', '--format', '{{json .NetworkSettings.Networks}}', runner])),
+        );
+      expect(await runnerNetworks()).toContain(networkName);
+      // From inside the runner container, the exported environment alone reaches the daemon.
+      const version = await inRunner(['docker', 'version', '--format', '{{.Server.Version}}'], session.env);
+      expect(version.trim()).not.toBe('');
+      await inRunner([...cli, 'down', session.sessionId]);
+      expect(await runnerNetworks()).not.toContain(networkName);
+      expect(await sessionResources(session.sessionId)).toEqual([]);
+    } finally {
+      await hostDocker(['rm', '-f', runner]).catch(() => undefined);
     }
   });
 
