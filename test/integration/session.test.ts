@@ -202,7 +202,7 @@ describe.runIf(engineReady)('session lifecycle', () => {
       expect(await runnerNetworks()).not.toContain(networkName);
       expect(await sessionResources(session.sessionId)).toEqual([]);
     } finally {
-      await hostDocker(['rm', '-f', runner]).catch(() => undefined);
+      await hostDocker(['rm', '-f', '-v', runner]).catch(() => undefined);
     }
   });
 
