@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 import type { Session } from '../../src/session/types.js';
 import type { BenchContext } from '../lib/context.js';
 import { BASE_IMAGE, BUSYBOX_IMAGE } from '../lib/context.js';
-import { ensureImage, innerCli } from '../lib/docker.js';
+import { innerDocker } from '../../test/support/inner.js';
+import { ensureImage } from '../lib/docker.js';
 import type { Experiment, ExperimentOutcome } from '../lib/experiment.js';
 import { type Samples, type Variant, alternate, formatMs, timed } from '../lib/measure.js';
 import { figure, medianRatio } from '../lib/report.js';
@@ -57,11 +58,8 @@ function fixture(quick: boolean): Fixture {
 async function buildIn(session: Session, fx: Fixture): Promise<BuildSample> {
   const load = await timed(() => ensureImage(session.env, fx.baseImage));
   const build = await timed(() =>
-    innerCli(session.env, ['build', '-t', fx.tag, fx.dir], {
-      // Debian's docker CLI has no buildx, so BuildKit is not available: the classic builder.
-      env: { DOCKER_BUILDKIT: '0' },
-      timeoutMs: BUILD_TIMEOUT_MS,
-    }),
+    // Debian's docker CLI has no buildx, so BuildKit is not available: the classic builder.
+    innerDocker(session.env, ['build', '-t', fx.tag, fx.dir], BUILD_TIMEOUT_MS, { DOCKER_BUILDKIT: '0' }),
   );
   return {
     buildMs: build.ms,

@@ -5,7 +5,8 @@
  */
 import type { Session } from '../../src/session/types.js';
 import { BUSYBOX_IMAGE, type BenchContext } from '../lib/context.js';
-import { ensureImage, hostLogs, innerCli } from '../lib/docker.js';
+import { innerDocker } from '../../test/support/inner.js';
+import { ensureImage, hostLogs } from '../lib/docker.js';
 import type { Experiment, ExperimentOutcome } from '../lib/experiment.js';
 import { type Samples, type Variant, alternate, formatMs, timed } from '../lib/measure.js';
 import { figure } from '../lib/report.js';
@@ -30,7 +31,7 @@ async function checkStart(session: Session, after: string): Promise<StartCheck> 
   const lines = (await hostLogs(session.containerName))
     .split('\n')
     .filter((line) => RECOVERY_PATTERN.test(line));
-  const leftovers = (await innerCli(session.env, ['ps', '-aq'])).split('\n').filter(Boolean).length;
+  const leftovers = (await innerDocker(session.env, ['ps', '-aq'])).split('\n').filter(Boolean).length;
   return {
     after,
     suspiciousLines: [...new Set(lines.map((line) => line.trim()))],
@@ -49,9 +50,9 @@ async function startSleepers(session: Session, kind: SleeperKind, round: number)
   await ensureImage(session.env, BUSYBOX_IMAGE);
   for (let i = 1; i <= INNER_CONTAINERS; i++) {
     const name = `sd-bench-${kind}-${round}-${i}`;
-    await innerCli(session.env, ['run', '-d', '--rm', '--name', name, BUSYBOX_IMAGE, ...SLEEPERS[kind]]);
+    await innerDocker(session.env, ['run', '-d', '--rm', '--name', name, BUSYBOX_IMAGE, ...SLEEPERS[kind]]);
   }
-  const running = (await innerCli(session.env, ['ps', '-q'])).split('\n').filter(Boolean).length;
+  const running = (await innerDocker(session.env, ['ps', '-q'])).split('\n').filter(Boolean).length;
   if (running < INNER_CONTAINERS)
     throw new Error(`only ${running} of ${INNER_CONTAINERS} inner containers are running`);
 }

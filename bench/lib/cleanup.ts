@@ -5,7 +5,6 @@
  */
 import { rm } from 'node:fs/promises';
 import { LABELS, OWNER } from '../../src/core/names.js';
-import { CERT_DIR_LABEL } from '../../src/session/reaper.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { SessionState } from '../../src/session/types.js';
 import { BENCH_LABEL, type BenchContext } from './context.js';
@@ -20,7 +19,7 @@ function stateFromLabels(labels: Record<string, string>): SessionState {
     stopTimeoutSeconds: 0,
     cacheMaxSize: undefined,
     cacheTotalMaxSize: undefined,
-    certDir: labels[CERT_DIR_LABEL],
+    certDir: labels[LABELS.certDir],
   };
 }
 

@@ -11,6 +11,8 @@ export const LABELS = {
   createdAt: `${LABEL_PREFIX}.created-at`,
   deadline: `${LABEL_PREFIX}.deadline`,
   role: `${LABEL_PREFIX}.role`,
+  /** The session's client certificate directory on the launching host (removed with the session). */
+  certDir: `${LABEL_PREFIX}.cert-dir`,
 } as const;
 export const OWNER = 'secure-dind';
 

@@ -5,6 +5,7 @@
  */
 import type { SessionConfig } from './config.js';
 import type { InnerRanges } from './subnets.js';
+import { makeTar } from './tar.js';
 
 /** Where the docker:dind contract expects its TLS directory. */
 export const CERT_DIR_IN_CONTAINER = '/certs';
@@ -118,4 +119,28 @@ export function unsafeSpecReasons(body: { HostConfig?: Record<string, unknown> }
   if (capAdd.length) reasons.push('added capabilities');
   if (((host.Devices as unknown[] | undefined) ?? []).length) reasons.push('host devices');
   return reasons;
+}
+
+/**
+ * What is copied into the DinD container before it starts (extracted at /): the inner daemon.json
+ * and the server certificates where the docker:dind contract looks for them. Existing parents keep
+ * their usual modes; the server directory and key are private.
+ */
+export function daemonFilesTar(
+  daemonJson: Record<string, unknown>,
+  serverFiles: Readonly<Record<'ca.pem' | 'cert.pem' | 'key.pem', string>>,
+): Buffer {
+  const serverDir = `${CERT_DIR_IN_CONTAINER.slice(1)}/server`;
+  return makeTar([
+    { path: 'etc/', mode: 0o755 },
+    { path: 'etc/docker/', mode: 0o755 },
+    { path: 'etc/docker/daemon.json', mode: 0o644, content: `${JSON.stringify(daemonJson, null, 2)}\n` },
+    { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/`, mode: 0o755 },
+    { path: `${serverDir}/`, mode: 0o700 },
+    ...(['ca.pem', 'cert.pem', 'key.pem'] as const).map((file) => ({
+      path: `${serverDir}/${file}`,
+      mode: file === 'key.pem' ? 0o600 : 0o644,
+      content: serverFiles[file],
+    })),
+  ]);
 }

@@ -24,6 +24,7 @@ export interface NetworkInfo {
   readonly gateways: readonly string[];
   readonly mtu: number | undefined;
   readonly labels: Record<string, string>;
+  /** Attached container ids: filled by inspectNetwork only (the engine's list omits them). */
   readonly containers: readonly string[];
 }
 
@@ -137,10 +138,10 @@ export class DockerEngine {
     return this.call('info', async () => (await this.docker.info()) as Record<string, unknown>);
   }
 
-  /** Names of the runtimes the engine lists. */
-  async runtimes(): Promise<string[]> {
-    const info = (await this.info()) as { Runtimes?: Record<string, unknown> };
-    return Object.keys(info.Runtimes ?? {});
+  /** The engine's version and the names of its runtimes, from one GET /info. */
+  async versionAndRuntimes(): Promise<{ version: string; runtimes: string[] }> {
+    const info = (await this.info()) as { ServerVersion?: string; Runtimes?: Record<string, unknown> };
+    return { version: info.ServerVersion ?? 'unknown', runtimes: Object.keys(info.Runtimes ?? {}) };
   }
 
   imageExists(image: string): Promise<boolean> {

@@ -3,11 +3,9 @@ import { ensureRuntime } from '../runtime/ensure.js';
 import { launch } from '../session/launch.js';
 import { runnerIo } from './io.js';
 import { runMain } from './main-step.js';
-import { abortOnSignals } from './signals.js';
+import { abortOnSignals } from '../signals.js';
 
-const cancel = abortOnSignals(['SIGTERM', 'SIGINT'], (signal) =>
-  runnerIo.info(`secure-dind: ${signal}, cancelling`),
-);
+const cancel = abortOnSignals((signal) => runnerIo.info(`secure-dind: ${signal}, cancelling`));
 try {
   await runMain({
     io: runnerIo,

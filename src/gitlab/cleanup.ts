@@ -9,6 +9,7 @@ import type { DockerEngine } from '../engine/docker.js';
 import type { Logger, SessionState, TeardownReport } from '../session/types.js';
 import type { JobContext } from './job.js';
 import { loadJobState, removeJobState } from './state.js';
+import { labelOnlyState } from '../session/teardown.js';
 
 export interface CleanupDependencies {
   readonly engine: DockerEngine;
@@ -36,27 +37,33 @@ export async function cleanupJob(context: JobContext, deps: CleanupDependencies)
     }
   };
 
+  const tearDown = async (session: SessionState, what: string) => {
+    const result = await deps.teardown(session);
+    report.removed.push(...result.removed);
+    report.kept.push(...result.kept);
+    report.warnings.push(...result.warnings.map((w) => `${what}: ${w}`));
+  };
+
   const state = await loadJobState(context.stateFile);
   for (const [index, session] of Object.entries(state?.sessions ?? {})) {
-    await step(`DinD session ${session.sessionId}`, async () => {
-      const result = await deps.teardown(session);
-      report.removed.push(...result.removed);
-      report.kept.push(...result.kept);
-      report.warnings.push(...result.warnings.map((w) => `DinD service ${index}: ${w}`));
-    });
+    await step(`DinD session ${session.sessionId}`, () => tearDown(session, `DinD service ${index}`));
   }
 
   const mine = { [LABELS.owner]: OWNER, [LABELS.job]: context.label };
   await step('containers', async () => {
     const containers = await engine.listContainers(mine);
-    // The job and service containers first, a daemon (only found by label) last and gracefully.
+    // The job and service containers first, a daemon last: one found only by label (its session
+    // was never recorded) gets the same teardown as a recorded one, by its session label.
     containers.sort(
       (a, b) => Number(a.labels[LABELS.role] === 'daemon') - Number(b.labels[LABELS.role] === 'daemon'),
     );
     for (const container of containers) {
       await step(`container ${container.name}`, async () => {
-        if (container.labels[LABELS.role] === 'daemon')
-          await engine.stopContainer(container.name, deps.stopTimeoutSeconds);
+        const sessionId = container.labels[LABELS.session];
+        if (container.labels[LABELS.role] === 'daemon' && sessionId) {
+          const session = labelOnlyState(sessionId, { stopTimeoutSeconds: deps.stopTimeoutSeconds });
+          return tearDown(session, `DinD session ${sessionId}`);
+        }
         if (await engine.removeContainer(container.name)) report.removed.push(`container ${container.name}`);
       });
     }

@@ -88,9 +88,6 @@ export interface GitlabSettings {
   sessionConfig(input: { readonly serviceImage: string; readonly cacheKey: string }): SessionConfig;
 }
 
-/** SECURE_DIND_CACHE_MAX_SIZE for cache-max-size. */
-export const envName: (setting: DriverSettingName) => string = settingEnvName;
-
 const ALL_NAMES: readonly DriverSettingName[] = [...GITLAB_SETTING_NAMES, ...SESSION_SETTING_NAMES];
 
 interface Source {
@@ -139,8 +136,9 @@ function readSources(env: NodeJS.ProcessEnv, configPath?: string): Map<DriverSet
     );
   }
   for (const name of ALL_NAMES) {
-    const value = env[envName(name)];
-    if (value !== undefined && value.trim() !== '') sources.set(name, { value, displayName: envName(name) });
+    const value = env[settingEnvName(name)];
+    if (value !== undefined && value.trim() !== '')
+      sources.set(name, { value, displayName: settingEnvName(name) });
   }
   return sources;
 }

@@ -21,14 +21,8 @@ import {
   sessionNetworkName,
   uncachedContainerName,
 } from '../core/names.js';
-import {
-  CERT_DIR_IN_CONTAINER,
-  DAEMON_TLS_PORT,
-  daemonContainerSpec,
-  innerDaemonJson,
-} from '../core/spec.js';
+import { DAEMON_TLS_PORT, daemonContainerSpec, daemonFilesTar, innerDaemonJson } from '../core/spec.js';
 import { chooseInnerRanges, chooseSessionSubnet } from '../core/subnets.js';
-import { makeTar } from '../core/tar.js';
 import { DEFAULT_ENGINE_HOST, DockerEngine, NameConflict } from '../engine/docker.js';
 import {
   type DaemonAddress,
@@ -39,7 +33,7 @@ import {
 import { issueSessionCerts, makeCertAuthority, serverCertFiles, writeClientCerts } from '../tls/certs.js';
 import { touchCacheVolume } from './cache.js';
 import { defaultStateDir, hostRoutes, ownContainerCandidates } from './host.js';
-import { CERT_DIR_LABEL, reapOrphans } from './reaper.js';
+import { reapOrphans } from './reaper.js';
 import { teardown } from './teardown.js';
 import type { LaunchOptions, LaunchPhase, Session, SessionState } from './types.js';
 
@@ -102,7 +96,10 @@ export async function launch(
   authority.catch(() => undefined);
   try {
     const preflight = phase('preflight', async () => {
-      const [version, runtimes] = await Promise.all([engine.version(), engine.runtimes()]);
+      const [{ version, runtimes }, imagePresent] = await Promise.all([
+        engine.versionAndRuntimes(),
+        engine.imageExists(config.image),
+      ]);
       if (!runtimes.includes(config.runtime)) {
         throw new SystemError(
           `the Docker engine at ${engine.host} has no runtime named "${config.runtime}"`,
@@ -114,7 +111,7 @@ export async function launch(
           },
         );
       }
-      if (!(await engine.imageExists(config.image))) {
+      if (!imagePresent) {
         log?.info(`pulling ${config.image}`);
         await engine.pullImage(config.image).catch((error: unknown) => {
           throw new SystemError(`the DinD image ${config.image} is not present and could not be pulled`, {
@@ -123,7 +120,7 @@ export async function launch(
           });
         });
       }
-      return version.version;
+      return version;
     });
     // Reaping (other sessions' orphans) and the session network need nothing from the preflight:
     // the three run together. A failed preflight still finds the network by its label.
@@ -158,22 +155,7 @@ export async function launch(
           hint: 'Set the address-pool setting to a range no network on this host uses.',
         });
       }
-      const daemonJson = innerDaemonJson(config, innerRanges, placement.mtu);
-      const files = serverCertFiles(certs);
-      const tar = makeTar([
-        { path: 'etc/', mode: 0o755 },
-        { path: 'etc/docker/', mode: 0o755 },
-        { path: 'etc/docker/daemon.json', mode: 0o644, content: `${JSON.stringify(daemonJson, null, 2)}\n` },
-        { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/`, mode: 0o755 },
-        { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/`, mode: 0o700 },
-        { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/ca.pem`, mode: 0o644, content: files['ca.pem'] },
-        {
-          path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/cert.pem`,
-          mode: 0o644,
-          content: files['cert.pem'],
-        },
-        { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/server/key.pem`, mode: 0o600, content: files['key.pem'] },
-      ]);
+      const tar = daemonFilesTar(innerDaemonJson(config, innerRanges, placement.mtu), serverCertFiles(certs));
       const leased = await leaseSlot(certDir, aliases, placement);
       await engine.putArchive(leased.containerId, '/', tar);
       await engine.startContainer(leased.containerId);
@@ -191,6 +173,7 @@ export async function launch(
           servername: 'docker',
         };
     const clientTls = { ca: certs.caCertPem, cert: certs.client.certPem, key: certs.client.keyPem };
+    let containerStopped = false;
     const ready = await phase('ready', () =>
       waitForDaemon(address, clientTls, {
         timeoutMs: config.startupTimeoutSeconds * 1000,
@@ -198,6 +181,7 @@ export async function launch(
         stillAlive: async () => {
           const container = await engine.inspectContainer(lease.containerId);
           if (!container?.running) {
+            containerStopped = true;
             throw new SystemError(
               `the DinD container ${lease.containerName} stopped during startup (exit code ${container?.exitCode ?? 'unknown'})` +
                 (await lastLogLines(lease.containerId)),
@@ -205,10 +189,11 @@ export async function launch(
           }
         },
       }).catch(async (error: unknown) => {
-        if (error instanceof SystemError && /did not answer/.test(error.message)) {
-          throw new SystemError(`${error.message}${await lastLogLines(lease.containerId)}`, { cause: error });
-        }
-        throw error;
+        // A daemon that never answered: its log says why (a stopped one's error has it already).
+        if (containerStopped || options.signal?.aborted) throw error;
+        throw new SystemError(`${(error as Error).message}${await lastLogLines(lease.containerId)}`, {
+          cause: error,
+        });
       }),
     );
     if (config.cache) await touchCacheVolume(stateDir, lease.volumeName).catch(() => undefined);
@@ -328,7 +313,7 @@ export async function launch(
         labels: labels('daemon', {
           [LABELS.cacheKey]: config.cacheKey,
           [LABELS.cacheSlot]: String(slot),
-          [CERT_DIR_LABEL]: certDir,
+          [LABELS.certDir]: certDir,
         }),
         volumeName,
         networkName: placement.networkName,
@@ -363,7 +348,6 @@ export async function launch(
     for (const candidate of await ownContainerCandidates()) {
       const container = await engine.inspectContainer(candidate).catch(() => undefined);
       if (!container) continue;
-      await record({ clientContainer: container.id });
       await engine.connectNetwork(networkName, container.id);
       log?.info(`attached this runner's container ${container.name} to ${networkName}`);
       return;

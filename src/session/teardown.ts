@@ -4,15 +4,15 @@
  * after a half-finished launch or a crash (resources are found by label, not only by the record),
  * and never throws: problems become warnings in the report.
  */
-import { readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { LABELS, OWNER } from '../core/names.js';
 import { DAEMON_TLS_PORT, innerContainerStopSeconds } from '../core/spec.js';
 import { DEFAULT_ENGINE_HOST, DockerEngine } from '../engine/docker.js';
 import { type DaemonAddress, type TlsClientFiles, innerDaemonRequest } from '../engine/http.js';
 import { enforceHostBudget, pruneInnerDaemon, touchCacheVolume } from './cache.js';
-import { defaultStateDir } from './host.js';
+import { defaultStateDir, removeCertDir } from './host.js';
 import type { Logger, Session, SessionState, TeardownReport } from './types.js';
 
 export interface TeardownOptions {
@@ -26,6 +26,25 @@ export interface TeardownOptions {
    * budget, stop its containers. False after a failed launch: that daemon never answered.
    */
   readonly reachDaemon?: boolean;
+}
+
+/**
+ * The state of a session known only by its id (no record: another process, a lost state dir).
+ * Enough for teardown, which finds the session's resources by label; the cache is always kept.
+ */
+export function labelOnlyState(
+  sessionId: string,
+  options: { readonly engineHost?: string | undefined; readonly stopTimeoutSeconds: number },
+): SessionState {
+  return {
+    version: 1,
+    sessionId,
+    engineHost: options.engineHost,
+    cache: true,
+    stopTimeoutSeconds: options.stopTimeoutSeconds,
+    cacheMaxSize: undefined,
+    cacheTotalMaxSize: undefined,
+  };
 }
 
 export async function teardown(
@@ -52,8 +71,11 @@ export async function teardown(
   const mine = { [LABELS.owner]: OWNER, [LABELS.session]: state.sessionId };
   const grace = options.graceSeconds ?? state.stopTimeoutSeconds;
 
+  // Without a record (teardown by id alone) the daemon's label says where its certificates are.
+  let certDir = state.certDir;
   await step('containers', async () => {
     for (const container of await engine.listContainers(mine)) {
+      certDir ??= container.labels[LABELS.certDir];
       await step(`container ${container.name}`, async () => {
         if (
           options.reachDaemon !== false &&
@@ -78,16 +100,13 @@ export async function teardown(
     }
   });
 
-  if (state.clientContainer && state.networkName) {
-    const { clientContainer, networkName } = state;
-    await step(`detach ${clientContainer}`, async () => {
-      await engine.disconnectNetwork(networkName, clientContainer);
-    });
-  }
-
   await step('networks', async () => {
     for (const network of await engine.listNetworks(mine)) {
       await step(`network ${network.name}`, async () => {
+        // Whatever is still attached (a runner container launch attached) would block removal.
+        for (const attached of (await engine.inspectNetwork(network.name))?.containers ?? []) {
+          await engine.disconnectNetwork(network.name, attached);
+        }
         if (await engine.removeNetwork(network.name)) removed.push(`network ${network.name}`);
       });
     }
@@ -107,12 +126,10 @@ export async function teardown(
     await step('cache record', () => touchCacheVolume(stateDir, volumeName));
   }
 
-  // Only a directory this tool made (by its name) is removed, whatever the state says.
-  if (state.certDir && basename(state.certDir).startsWith('secure-dind-')) {
-    const certDir = state.certDir;
-    await step(`certs ${certDir}`, async () => {
-      await rm(certDir, { recursive: true, force: true });
-      removed.push(`certs ${certDir}`);
+  if (certDir) {
+    const path = certDir;
+    await step(`certs ${path}`, async () => {
+      if (await removeCertDir(path)) removed.push(`certs ${path}`);
     });
   }
 

@@ -32,8 +32,6 @@ export interface SessionState {
   readonly ownsNetwork?: boolean;
   readonly containerName?: string;
   readonly volumeName?: string;
-  /** A runner container this session attached to its network, to detach at teardown. */
-  readonly clientContainer?: string;
 }
 
 export interface LaunchOptions {

@@ -11,14 +11,18 @@ export interface ClientEnvLike {
   readonly DOCKER_CERT_PATH: string;
 }
 
-/** Runs the docker CLI with only the session's environment (no other docker settings). */
+/**
+ * Runs the docker CLI with only the session's environment (plus `extraEnv`, e.g. DOCKER_BUILDKIT),
+ * as a job sees it. Returns stdout; a failure's message carries the CLI's stderr.
+ */
 export async function innerDocker(
   env: ClientEnvLike,
   args: readonly string[],
   timeout = 120_000,
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<string> {
   const { stdout } = await execFileAsync(DOCKER_CLI, [...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...extraEnv, ...env },
     timeout,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -35,17 +39,25 @@ export async function loadImage(env: ClientEnvLike, image: string): Promise<void
         DOCKER_TLS_VERIFY: '',
         DOCKER_CERT_PATH: '',
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const load = spawn(DOCKER_CLI, ['load', '-q'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['pipe', 'ignore', 'inherit'],
+      stdio: ['pipe', 'ignore', 'pipe'],
     });
+    let stderr = '';
+    save.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    load.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     save.stdout.pipe(load.stdin);
     save.on('error', reject);
     load.on('error', reject);
+    save.on('exit', (code) => {
+      if (code !== 0) load.kill();
+    });
     load.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`docker load exited with ${code}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`docker save ${image} | docker load failed: ${stderr.trim()}`)),
     );
   });
 }

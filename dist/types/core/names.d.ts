@@ -8,6 +8,8 @@ export declare const LABELS: {
     readonly createdAt: "dev.secure-dind.created-at";
     readonly deadline: "dev.secure-dind.deadline";
     readonly role: "dev.secure-dind.role";
+    /** The session's client certificate directory on the launching host (removed with the session). */
+    readonly certDir: "dev.secure-dind.cert-dir";
 };
 export declare const OWNER = "secure-dind";
 /** What a labelled resource is for. */

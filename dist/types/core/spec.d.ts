@@ -69,3 +69,9 @@ export declare function innerDaemonJson(config: SessionConfig, ranges: InnerRang
 export declare function unsafeSpecReasons(body: {
     HostConfig?: Record<string, unknown>;
 }): string[];
+/**
+ * What is copied into the DinD container before it starts (extracted at /): the inner daemon.json
+ * and the server certificates where the docker:dind contract looks for them. Existing parents keep
+ * their usual modes; the server directory and key are private.
+ */
+export declare function daemonFilesTar(daemonJson: Record<string, unknown>, serverFiles: Readonly<Record<'ca.pem' | 'cert.pem' | 'key.pem', string>>): Buffer;

@@ -20,6 +20,7 @@ export interface NetworkInfo {
     readonly gateways: readonly string[];
     readonly mtu: number | undefined;
     readonly labels: Record<string, string>;
+    /** Attached container ids: filled by inspectNetwork only (the engine's list omits them). */
     readonly containers: readonly string[];
 }
 export interface VolumeInfo {
@@ -79,8 +80,11 @@ export declare class DockerEngine {
     version(): Promise<EngineVersion>;
     /** The engine's GET /info, as it answers. */
     info(): Promise<Record<string, unknown>>;
-    /** Names of the runtimes the engine lists. */
-    runtimes(): Promise<string[]>;
+    /** The engine's version and the names of its runtimes, from one GET /info. */
+    versionAndRuntimes(): Promise<{
+        version: string;
+        runtimes: string[];
+    }>;
     imageExists(image: string): Promise<boolean>;
     pullImage(image: string): Promise<void>;
     listNetworks(labels?: Record<string, string | undefined>): Promise<NetworkInfo[]>;

@@ -35,8 +35,6 @@ export interface GitlabSettings {
         readonly cacheKey: string;
     }): SessionConfig;
 }
-/** SECURE_DIND_CACHE_MAX_SIZE for cache-max-size. */
-export declare const envName: (setting: DriverSettingName) => string;
 /** Reads the file (when given) and the environment; throws a SystemError naming the setting. */
 export declare function loadSettings(env: NodeJS.ProcessEnv, configPath?: string): GitlabSettings;
 export {};

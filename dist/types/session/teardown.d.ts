@@ -12,4 +12,12 @@ export interface TeardownOptions {
      */
     readonly reachDaemon?: boolean;
 }
+/**
+ * The state of a session known only by its id (no record: another process, a lost state dir).
+ * Enough for teardown, which finds the session's resources by label; the cache is always kept.
+ */
+export declare function labelOnlyState(sessionId: string, options: {
+    readonly engineHost?: string | undefined;
+    readonly stopTimeoutSeconds: number;
+}): SessionState;
 export declare function teardown(target: Session | SessionState, options?: TeardownOptions): Promise<TeardownReport>;

@@ -28,8 +28,6 @@ export interface SessionState {
     readonly ownsNetwork?: boolean;
     readonly containerName?: string;
     readonly volumeName?: string;
-    /** A runner container this session attached to its network, to detach at teardown. */
-    readonly clientContainer?: string;
 }
 export interface LaunchOptions {
     /** Recorded as a label; the face's job identity (GitHub run/job, GitLab job id). */

@@ -6,6 +6,8 @@
 import { BadInputError, describeError } from '../../core/errors.js';
 import { DEFAULT_ENGINE_HOST, DockerEngine } from '../../engine/docker.js';
 import { ensureRuntime } from '../../runtime/ensure.js';
+import { withSignals } from '../../signals.js';
+import { settingEnvName } from '../../core/config.js';
 import { cleanupJob } from '../../gitlab/cleanup.js';
 import { configOutput } from '../../gitlab/config.js';
 import { exitCodeFor, failureCodes, type Outcome, recordBuildExitCode } from '../../gitlab/exit.js';
@@ -14,7 +16,6 @@ import { prepareJob } from '../../gitlab/prepare.js';
 import { runStage } from '../../gitlab/run.js';
 import {
   CONFIG_PATH_ENV,
-  envName,
   GITLAB_SETTING_DOCS,
   type GitlabSettings,
   loadSettings,
@@ -42,7 +43,7 @@ Settings (JSON file from --config or ${CONFIG_PATH_ENV}; SECURE_DIND_<NAME> vari
 ${Object.entries(GITLAB_SETTING_DOCS)
   .map(
     ([name, doc]) =>
-      `  ${name.padEnd(14)} ${envName(name as keyof typeof GITLAB_SETTING_DOCS).padEnd(26)} ${doc.description}${doc.default ? ` (default ${doc.default})` : ''}`,
+      `  ${name.padEnd(14)} ${settingEnvName(name).padEnd(26)} ${doc.description}${doc.default ? ` (default ${doc.default})` : ''}`,
   )
   .join('\n')}
   and the session settings (runtime, image = the DinD image, cache, cache-max-size, ...) as for "secure-dind up".`;
@@ -78,23 +79,6 @@ function streamLogger(io: CliIo, infoTo: 'stdout' | 'stderr'): Logger {
     info: (message) => io[infoTo].write(`[secure-dind] ${message}\n`),
     warn: (message) => io.stderr.write(`[secure-dind] warning: ${message}\n`),
   };
-}
-
-/** Aborts the controller on SIGTERM/SIGINT while `work` runs (the runner's graceful stop). */
-async function withSignals<T>(log: Logger, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const abort = (signal: NodeJS.Signals) => {
-    log.warn(`received ${signal}`);
-    controller.abort(new Error(`interrupted by ${signal}`));
-  };
-  process.on('SIGINT', abort);
-  process.on('SIGTERM', abort);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.off('SIGINT', abort);
-    process.off('SIGTERM', abort);
-  }
 }
 
 export const gitlabCommand: CliCommand = {
@@ -134,8 +118,9 @@ export const gitlabCommand: CliCommand = {
         const log = streamLogger(io, 'stdout');
         try {
           const { settings, context } = settingsAndContext();
-          await withSignals(log, (signal) =>
-            prepareJob(context, settings, { ...sessionDeps(settings, log), signal }),
+          await withSignals(
+            (signal) => prepareJob(context, settings, { ...sessionDeps(settings, log), signal }),
+            (signal) => log.warn(`received ${signal}`),
           );
           return 0;
         } catch (error) {
@@ -150,15 +135,17 @@ export const gitlabCommand: CliCommand = {
         }
         try {
           const { settings, context } = settingsAndContext();
-          const outcome = await withSignals(stageLog, (signal) =>
-            runStage(context, script, stage, {
-              engine: new DockerEngine(settings.engineHost ?? DEFAULT_ENGINE_HOST),
-              log: stageLog,
-              signal,
-              stdout: io.stdout,
-              stderr: io.stderr,
-              env: io.env,
-            }),
+          const outcome = await withSignals(
+            (signal) =>
+              runStage(context, script, stage, {
+                engine: new DockerEngine(settings.engineHost ?? DEFAULT_ENGINE_HOST),
+                log: stageLog,
+                signal,
+                stdout: io.stdout,
+                stderr: io.stderr,
+                env: io.env,
+              }),
+            (signal) => stageLog.warn(`received ${signal}`),
           );
           if (outcome.kind === 'script-failed') await recordBuildExitCode(io.env, outcome.exitCode);
           return fail(outcome);
@@ -194,12 +181,13 @@ export const gitlabCommand: CliCommand = {
 };
 
 function sessionDeps(settings: GitlabSettings, log: Logger) {
+  const engine = new DockerEngine(settings.engineHost ?? DEFAULT_ENGINE_HOST);
   return {
-    engine: new DockerEngine(settings.engineHost ?? DEFAULT_ENGINE_HOST),
+    engine,
     log,
     stopTimeoutSeconds: settings.stopTimeoutSeconds,
     launch: (config: Parameters<typeof launch>[0], options: Parameters<typeof launch>[1]) =>
-      launch(config, options, { stateDir: settings.stateDir }),
+      launch(config, options, { stateDir: settings.stateDir, engine }),
     ensureRuntime: async (config: Parameters<typeof launch>[0]) => {
       await ensureRuntime({
         runtime: config.runtime,
@@ -209,6 +197,6 @@ function sessionDeps(settings: GitlabSettings, log: Logger) {
       });
     },
     teardown: (state: Parameters<typeof teardown>[0]) =>
-      teardown(state, { log, stateDir: settings.stateDir }),
+      teardown(state, { log, stateDir: settings.stateDir, engine }),
   };
 }

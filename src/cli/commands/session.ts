@@ -14,25 +14,12 @@ import {
   removeSessionRecord,
   saveSessionRecord,
 } from '../../session/records.js';
-import { teardown } from '../../session/teardown.js';
+import { labelOnlyState, teardown } from '../../session/teardown.js';
 import type { Session, SessionState, TeardownReport } from '../../session/types.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { command, isVerbose, printJson, reportError, stderrLogger } from '../io.js';
 import { parseCommandArgs, settingsUsage } from '../settings.js';
-
-/** Aborts on SIGINT/SIGTERM while `work` runs, so a launch removes what it created. */
-async function withSignals<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const abort = (signal: NodeJS.Signals) => controller.abort(new Error(`interrupted by ${signal}`));
-  process.once('SIGINT', abort);
-  process.once('SIGTERM', abort);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.off('SIGINT', abort);
-    process.off('SIGTERM', abort);
-  }
-}
+import { withSignals } from '../../signals.js';
 
 function sessionJson(session: Session) {
   return {
@@ -106,15 +93,8 @@ export const downCommand = command({
     }
     const stateDir = defaultStateDir(io.env);
     // Without a record (another host, a lost state dir) the labels still find everything.
-    const state: SessionState = (await loadSessionRecord(stateDir, sessionId)) ?? {
-      version: 1,
-      sessionId,
-      engineHost: parsed.config.engineHost,
-      cache: true,
-      stopTimeoutSeconds: parsed.config.stopTimeoutSeconds,
-      cacheMaxSize: undefined,
-      cacheTotalMaxSize: undefined,
-    };
+    const state: SessionState =
+      (await loadSessionRecord(stateDir, sessionId)) ?? labelOnlyState(sessionId, parsed.config);
     const report = await teardown(state, { log: stderrLogger(io, isVerbose(io, parsed.flags)), stateDir });
     await removeSessionRecord(stateDir, sessionId);
     printReport(io, report, parsed.flags.has('json'));

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseSessionConfig } from '../../../src/core/config.js';
-import { daemonContainerSpec, innerDaemonJson, unsafeSpecReasons } from '../../../src/core/spec.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  daemonContainerSpec,
+  daemonFilesTar,
+  innerDaemonJson,
+  unsafeSpecReasons,
+} from '../../../src/core/spec.js';
 import { innerRangesFrom } from '../../../src/core/subnets.js';
 import { parseCidr } from '../../../src/core/cidr.js';
 
@@ -80,5 +89,24 @@ describe('innerDaemonJson', () => {
     expect(
       innerDaemonJson(config, innerRangesFrom(parseCidr('10.210.0.0/16')!), 1500)['shutdown-timeout'],
     ).toBe(9);
+  });
+});
+
+describe('daemonFilesTar', () => {
+  it('puts daemon.json and the server certificates where docker:dind reads them, the key private', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'daemon-files-'));
+    try {
+      const files = { 'ca.pem': 'CA\n', 'cert.pem': 'CERT\n', 'key.pem': 'KEY\n' };
+      execFileSync('tar', ['-x', '-C', dir, '-f', '-'], { input: daemonFilesTar({ mtu: 1400 }, files) });
+      expect(JSON.parse(readFileSync(join(dir, 'etc/docker/daemon.json'), 'utf8'))).toEqual({ mtu: 1400 });
+      for (const [name, content] of Object.entries(files)) {
+        expect(readFileSync(join(dir, 'certs/server', name), 'utf8')).toBe(content);
+      }
+      expect(statSync(join(dir, 'certs/server')).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dir, 'certs/server/key.pem')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'etc')).mode & 0o777).toBe(0o755);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

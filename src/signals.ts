@@ -1,0 +1,40 @@
+/**
+ * SIGTERM and SIGINT (a cancelled job, Ctrl-C) as an AbortSignal, so that a launch under way
+ * removes what it created. Shared by every face.
+ */
+
+export interface SignalAbort {
+  readonly signal: AbortSignal;
+  /** Stops listening (the default signal behaviour applies again). */
+  dispose(): void;
+}
+
+const CANCEL_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
+export function abortOnSignals(onSignal: (signal: NodeJS.Signals) => void = () => {}): SignalAbort {
+  const controller = new AbortController();
+  const handler = (signal: NodeJS.Signals): void => {
+    onSignal(signal);
+    if (!controller.signal.aborted) controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  for (const signal of CANCEL_SIGNALS) process.on(signal, handler);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const signal of CANCEL_SIGNALS) process.off(signal, handler);
+    },
+  };
+}
+
+/** Runs `work` with an AbortSignal that the cancel signals trigger, listening only meanwhile. */
+export async function withSignals<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  onSignal?: (signal: NodeJS.Signals) => void,
+): Promise<T> {
+  const cancel = abortOnSignals(onSignal);
+  try {
+    return await work(cancel.signal);
+  } finally {
+    cancel.dispose();
+  }
+}
