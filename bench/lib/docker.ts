@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
-import { DOCKER_CLI } from '../../test/support/engine.js';
+import { DOCKER_CLI, hostEngineEnv } from '../../test/support/engine.js';
 import { type ClientEnvLike, innerDocker, loadImage } from '../../test/support/inner.js';
 
 const execFileAsync = promisify(execFile);
@@ -20,12 +20,7 @@ export function hostApi(): Docker {
 /** `docker logs` of a host container: its stdout and stderr (where dockerd logs), as text. */
 export async function hostLogs(container: string): Promise<string> {
   const { stdout, stderr } = await execFileAsync(DOCKER_CLI, ['logs', container], {
-    env: {
-      ...process.env,
-      DOCKER_HOST: `unix://${HOST_SOCKET}`,
-      DOCKER_TLS_VERIFY: '',
-      DOCKER_CERT_PATH: '',
-    },
+    env: hostEngineEnv(),
     maxBuffer: 64 * 1024 * 1024,
   });
   return `${stdout}${stderr}`;

@@ -16,6 +16,7 @@ import {
   TEST_RUNTIME,
   engineReady,
   hostDocker,
+  hostEngineEnv,
 } from '../support/engine.js';
 import { GitHubRunnerJob, type StepResult, readStateFile } from '../support/github-runner.js';
 
@@ -56,12 +57,7 @@ function sessionIdOf(state: Record<string, string>): string {
 /** `docker save` from the host engine piped into `docker load` run as a step (inside the DinD). */
 async function loadBusybox(job: GitHubRunnerJob): Promise<StepResult> {
   const save = spawn(DOCKER_CLI, ['save', BUSYBOX_IMAGE], {
-    env: {
-      ...process.env,
-      DOCKER_HOST: 'unix:///var/run/docker.sock',
-      DOCKER_TLS_VERIFY: '',
-      DOCKER_CERT_PATH: '',
-    },
+    env: hostEngineEnv(),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const saved = new Promise<number | null>((resolve) => save.on('close', resolve));

@@ -18,7 +18,14 @@ import { launch } from '../../src/session/launch.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { Session } from '../../src/session/types.js';
 import { makeCertAuthority, makeSessionCerts, writeClientCerts } from '../../src/tls/certs.js';
-import { BUSYBOX_IMAGE, DOCKER_CLI, TEST_RUNTIME, engineReady, hostDocker } from '../support/engine.js';
+import {
+  BUSYBOX_IMAGE,
+  DOCKER_CLI,
+  TEST_RUNTIME,
+  hostEngineEnv,
+  engineReady,
+  hostDocker,
+} from '../support/engine.js';
 import { innerDocker, loadImage, removeCacheVolumes, sessionResources, uniqueKey } from '../support/inner.js';
 import { testConfig, testStateDir } from '../support/session.js';
 import { StandaloneDaemon, waitFor } from '../support/standalone-daemon.js';
@@ -40,12 +47,7 @@ function clientFiles(session: Session) {
 async function execStatus(container: string, script: string): Promise<{ code: number; output: string }> {
   try {
     const { stdout, stderr } = await execFileAsync(DOCKER_CLI, ['exec', container, 'bash', '-c', script], {
-      env: {
-        ...process.env,
-        DOCKER_HOST: 'unix:///var/run/docker.sock',
-        DOCKER_TLS_VERIFY: '',
-        DOCKER_CERT_PATH: '',
-      },
+      env: hostEngineEnv(),
       timeout: 60_000,
     });
     return { code: 0, output: stdout + stderr };

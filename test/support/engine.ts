@@ -15,15 +15,20 @@ export const RUNNER_IMAGE = 'secure-dind/runner-image:dev';
 export const BUSYBOX_IMAGE = 'secure-dind/busybox:test';
 export const TEST_RUNTIME = 'sysbox-runc';
 
+/** The environment for the docker CLI against the host engine, whatever the caller's DOCKER_* say. */
+export function hostEngineEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DOCKER_HOST: 'unix:///var/run/docker.sock',
+    DOCKER_TLS_VERIFY: '',
+    DOCKER_CERT_PATH: '',
+  };
+}
+
 async function probe(): Promise<string | undefined> {
   try {
     const { stdout } = await execFileAsync(DOCKER_CLI, ['info', '--format', '{{json .Runtimes}}'], {
-      env: {
-        ...process.env,
-        DOCKER_HOST: 'unix:///var/run/docker.sock',
-        DOCKER_TLS_VERIFY: '',
-        DOCKER_CERT_PATH: '',
-      },
+      env: hostEngineEnv(),
       timeout: 15_000,
     });
     if (!(TEST_RUNTIME in JSON.parse(stdout))) return `the engine has no ${TEST_RUNTIME} runtime`;
@@ -51,12 +56,7 @@ export const engineReady = reason === undefined;
 /** Runs the docker CLI against the outer (host) engine and returns stdout. */
 export async function hostDocker(args: readonly string[]): Promise<string> {
   const { stdout } = await execFileAsync(DOCKER_CLI, [...args], {
-    env: {
-      ...process.env,
-      DOCKER_HOST: 'unix:///var/run/docker.sock',
-      DOCKER_TLS_VERIFY: '',
-      DOCKER_CERT_PATH: '',
-    },
+    env: hostEngineEnv(),
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout;

@@ -1,7 +1,7 @@
 /** Talking to a session's inner daemon the way a user does: the docker CLI and the client env. */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DOCKER_CLI, hostDocker } from './engine.js';
+import { DOCKER_CLI, hostEngineEnv, hostDocker } from './engine.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -33,12 +33,7 @@ export async function innerDocker(
 export async function loadImage(env: ClientEnvLike, image: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const save = spawn(DOCKER_CLI, ['save', image], {
-      env: {
-        ...process.env,
-        DOCKER_HOST: 'unix:///var/run/docker.sock',
-        DOCKER_TLS_VERIFY: '',
-        DOCKER_CERT_PATH: '',
-      },
+      env: hostEngineEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const load = spawn(DOCKER_CLI, ['load', '-q'], {
