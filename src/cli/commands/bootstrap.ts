@@ -1,6 +1,5 @@
 /** `secure-dind bootstrap [--version V] [--dry-run]`: installs or upgrades Sysbox CE on this host. */
 import { spawn } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { createDownloader } from '../../engine/http.js';
 import { createDockerProbe } from '../../runtime/probe.js';
 import { DEFAULT_RUNTIME, DEFAULT_SYSBOX_VERSION, SYSBOX_RELEASES } from '../../runtime/compat.js';
@@ -15,7 +14,7 @@ import {
   type InstallEdges,
 } from '../../runtime/install.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { reportError } from '../io.js';
+import { command, parseOptions } from '../io.js';
 
 const USAGE = `Usage: secure-dind bootstrap [--version V] [--url URL --sha256 HEX] [--dry-run] [--runtime NAME] [--smoke-image IMAGE]
 
@@ -68,32 +67,19 @@ export interface BootstrapDeps {
 }
 
 export function createBootstrapCommand(deps: Partial<BootstrapDeps> = {}): CliCommand {
-  return {
+  return command({
     name: 'bootstrap',
     summary: 'install or upgrade Sysbox CE on this runner host, then verify it',
     usage: USAGE,
     async run(args, io) {
-      let values;
-      try {
-        ({ values } = parseArgs({
-          args: [...args],
-          options: {
-            version: { type: 'string' },
-            url: { type: 'string' },
-            sha256: { type: 'string' },
-            'dry-run': { type: 'boolean' },
-            runtime: { type: 'string' },
-            'smoke-image': { type: 'string' },
-          },
-          strict: true,
-          allowPositionals: false,
-        }));
-      } catch (error) {
-        io.stderr.write(
-          `secure-dind bootstrap: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`,
-        );
-        return 2;
-      }
+      const values = parseOptions('bootstrap', args, {
+        version: { type: 'string' },
+        url: { type: 'string' },
+        sha256: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        runtime: { type: 'string' },
+        'smoke-image': { type: 'string' },
+      });
       const request = {
         runtime: values.runtime ?? DEFAULT_RUNTIME,
         version: values.version ?? io.env.SECURE_DIND_SYSBOX_VERSION,
@@ -102,47 +88,43 @@ export function createBootstrapCommand(deps: Partial<BootstrapDeps> = {}): CliCo
         smokeImage: values['smoke-image'],
       };
       const runner = deps.runner ?? createLocalRunner();
-      try {
-        const edges = (deps.edges ?? (() => defaultEdges(io)))();
-        if (values['dry-run']) {
-          const plan = planInstall(await gatherInstallState(edges, request.runtime), request);
-          io.stdout.write(`Plan (dry run, nothing changed):\n${renderPlan(plan)}`);
-          return 0;
-        }
-        const uid = (deps.uid ?? (() => process.getuid?.() ?? 0))();
-        const sudoOk = uid !== 0 && (await runner.run(['sudo', '-n', 'true'])).exitCode === 0;
-        // Resolved values travel as flags: sudo does not pass the environment on.
-        const forwarded = [
-          'bootstrap',
-          ...(request.version ? ['--version', request.version] : []),
-          ...(request.url ? ['--url', request.url] : []),
-          ...(request.sha256 ? ['--sha256', request.sha256] : []),
-          ...(values.runtime ? ['--runtime', values.runtime] : []),
-          ...(request.smokeImage ? ['--smoke-image', request.smokeImage] : []),
-        ];
-        const privilege = choosePrivilege(uid, sudoOk, ['secure-dind', ...forwarded]);
-        if (privilege.kind === 'instruct') {
-          io.stderr.write(
-            `secure-dind bootstrap needs root and passwordless sudo is not available. Run:\n  ${privilege.command}\n`,
-          );
-          return 1;
-        }
-        if (privilege.kind === 'sudo') {
-          io.stderr.write('not root: re-running with sudo -n\n');
-          return await (deps.reexecWithSudo ?? reexecWithSudo)(forwarded);
-        }
-        const outcome = await bootstrapSysbox(edges, {
-          ...request,
-          log: (line) => io.stderr.write(`${line}\n`),
-        });
-        if (outcome.plan.upToDate) io.stdout.write(`${outcome.plan.notes.join('\n')}\n`);
-        io.stdout.write(renderChecks(outcome.verification));
+      const edges = (deps.edges ?? (() => defaultEdges(io)))();
+      if (values['dry-run']) {
+        const plan = planInstall(await gatherInstallState(edges, request.runtime), request);
+        io.stdout.write(`Plan (dry run, nothing changed):\n${renderPlan(plan)}`);
         return 0;
-      } catch (error) {
-        return reportError(io, error);
       }
+      const uid = (deps.uid ?? (() => process.getuid?.() ?? 0))();
+      const sudoOk = uid !== 0 && (await runner.run(['sudo', '-n', 'true'])).exitCode === 0;
+      // Resolved values travel as flags: sudo does not pass the environment on.
+      const forwarded = [
+        'bootstrap',
+        ...(request.version ? ['--version', request.version] : []),
+        ...(request.url ? ['--url', request.url] : []),
+        ...(request.sha256 ? ['--sha256', request.sha256] : []),
+        ...(values.runtime ? ['--runtime', values.runtime] : []),
+        ...(request.smokeImage ? ['--smoke-image', request.smokeImage] : []),
+      ];
+      const privilege = choosePrivilege(uid, sudoOk, ['secure-dind', ...forwarded]);
+      if (privilege.kind === 'instruct') {
+        io.stderr.write(
+          `secure-dind bootstrap needs root and passwordless sudo is not available. Run:\n  ${privilege.command}\n`,
+        );
+        return 1;
+      }
+      if (privilege.kind === 'sudo') {
+        io.stderr.write('not root: re-running with sudo -n\n');
+        return await (deps.reexecWithSudo ?? reexecWithSudo)(forwarded);
+      }
+      const outcome = await bootstrapSysbox(edges, {
+        ...request,
+        log: (line) => io.stderr.write(`${line}\n`),
+      });
+      if (outcome.plan.upToDate) io.stdout.write(`${outcome.plan.notes.join('\n')}\n`);
+      io.stdout.write(renderChecks(outcome.verification));
+      return 0;
     },
-  };
+  });
 }
 
 function defaultEdges(io: CliIo): InstallEdges {

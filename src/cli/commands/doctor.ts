@@ -1,5 +1,4 @@
 /** `secure-dind doctor [--json] [--runtime NAME]`: preflight checks for a runner host. */
-import { parseArgs } from 'node:util';
 import { createDockerProbe } from '../../runtime/probe.js';
 import { DEFAULT_RUNTIME } from '../../runtime/compat.js';
 import {
@@ -11,7 +10,7 @@ import {
 } from '../../runtime/doctor.js';
 import { createHostFiles, createLocalRunner } from '../../runtime/host.js';
 import type { CliCommand } from '../command.js';
-import { printJson, reportError } from '../io.js';
+import { command, parseOptions, printJson } from '../io.js';
 
 const USAGE = `Usage: secure-dind doctor [--json] [--runtime NAME]
 
@@ -27,37 +26,20 @@ Each check passes, warns or fails, with the fix in words.
 Exit status: 0 when nothing fails (warnings allowed), 1 when a check fails, 2 on bad arguments.`;
 
 export function createDoctorCommand(makeEdges: () => HostEdges = defaultEdges): CliCommand {
-  return {
+  return command({
     name: 'doctor',
     summary: 'check this host can run secure-dind sessions (Sysbox, kernel, Docker)',
     usage: USAGE,
     async run(args, io) {
-      let values;
-      try {
-        ({ values } = parseArgs({
-          args: [...args],
-          options: { json: { type: 'boolean' }, runtime: { type: 'string' } },
-          strict: true,
-          allowPositionals: false,
-        }));
-      } catch (error) {
-        io.stderr.write(
-          `secure-dind doctor: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`,
-        );
-        return 2;
-      }
-      try {
-        const facts = await gatherHostFacts(makeEdges(), values.runtime ?? DEFAULT_RUNTIME);
-        const checks = evaluateHost(facts);
-        const status = worstStatus(checks);
-        if (values.json) printJson(io, { ready: status !== 'fail', status, checks });
-        else io.stdout.write(renderChecks(checks));
-        return status === 'fail' ? 1 : 0;
-      } catch (error) {
-        return reportError(io, error);
-      }
+      const values = parseOptions('doctor', args, { json: { type: 'boolean' }, runtime: { type: 'string' } });
+      const facts = await gatherHostFacts(makeEdges(), values.runtime ?? DEFAULT_RUNTIME);
+      const checks = evaluateHost(facts);
+      const status = worstStatus(checks);
+      if (values.json) printJson(io, { ready: status !== 'fail', status, checks });
+      else io.stdout.write(renderChecks(checks));
+      return status === 'fail' ? 1 : 0;
     },
-  };
+  });
 }
 
 function defaultEdges(): HostEdges {
