@@ -8,6 +8,7 @@ import { LABELS, OWNER } from '../core/names.js';
 import type { DockerEngine } from '../engine/docker.js';
 import type { Logger, SessionState, TeardownReport } from '../session/types.js';
 import type { JobContext } from './job.js';
+import { releaseSlot } from './builds-lease.js';
 import { loadJobState, removeJobState } from './state.js';
 import { labelOnlyState } from '../session/teardown.js';
 
@@ -25,7 +26,15 @@ export interface CleanupReport {
   readonly warnings: string[];
 }
 
-export async function cleanupJob(context: JobContext, deps: CleanupDependencies): Promise<CleanupReport> {
+/**
+ * Removes the job's resources. The cleanup stage also gives the builds directory slot back
+ * (`endOfJob`); prepare's own calls keep it, since config already told the runner that directory.
+ */
+export async function cleanupJob(
+  context: JobContext,
+  deps: CleanupDependencies,
+  endOfJob = false,
+): Promise<CleanupReport> {
   const { engine, log } = deps;
   const report: CleanupReport = { removed: [], kept: [], warnings: [] };
   const step = async (what: string, action: () => Promise<void>) => {
@@ -83,6 +92,8 @@ export async function cleanupJob(context: JobContext, deps: CleanupDependencies)
       });
     }
   });
+  if (endOfJob)
+    await step('builds directory lease', () => releaseSlot(context.buildsLeaseDir, context.label));
   if (report.warnings.length === 0) await step('state file', () => removeJobState(context.stateFile));
   return report;
 }

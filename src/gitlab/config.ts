@@ -19,13 +19,14 @@ export interface ConfigOutput {
 
 export function configOutput(
   context: JobContext,
+  buildsDir: string,
   version: string,
   configPath: string | undefined,
 ): ConfigOutput {
   return {
-    // Exclusive to this job while it runs (runner, project and concurrent-project id in the path),
-    // so the runner need not add its own token/concurrency levels.
-    builds_dir: context.buildsDir,
+    // Exclusive to this job while it runs (a slot of its project leased by the driver, not a
+    // job-overridable concurrency variable), so the runner need not add its own levels.
+    builds_dir: buildsDir,
     cache_dir: context.cacheDir,
     builds_dir_is_shared: false,
     hostname: context.hostname,

@@ -14,6 +14,7 @@ import type { DockerEngine } from '../engine/docker.js';
 import { containerBody } from './containers.js';
 import type { LaunchOptions, Logger, Session, SessionState } from '../session/types.js';
 import type { SessionConfig } from '../core/config.js';
+import { leaseBuildsDir } from './builds-lease.js';
 import { cleanupJob, type CleanupDependencies } from './cleanup.js';
 import { type JobContext, serviceContainerName } from './job.js';
 import { isDindImage, parseServices, serviceAliases, type ServiceDefinition } from './services.js';
@@ -95,6 +96,13 @@ export async function prepareJob(
     }
   }
   warnAboutClientVariables(context, log);
+  log.info(
+    `Job ${context.jobId} of project ${context.projectPath ?? context.projectId} (id ${context.projectId}) on ${context.serverHost}, ` +
+      `${context.protectedRef ? 'protected' : 'unprotected'} ref; identity from ${context.trust === 'job-response' ? 'the job response file' : 'job variables (trust-job-variables=true: unsafe on shared runners)'}`,
+  );
+  for (const claim of context.forgedVariables) {
+    log.warn(`the job sets ${claim}; ignored: identity, project and protection come from the job response`);
+  }
 
   const removed = await cleanupJob(context, deps);
   if (removed.removed.length > 0)
@@ -182,8 +190,9 @@ export async function prepareJob(
     }
 
     deps.signal?.throwIfAborted();
-    log.info(`Using job image ${context.jobImage}; builds directory ${context.buildsDir}`);
-    await mkdir(context.buildsDir, { recursive: true, mode: 0o755 });
+    const buildsDir = await leaseBuildsDir(context, settings.deadlineSeconds);
+    log.info(`Using job image ${context.jobImage}; builds directory ${buildsDir}`);
+    await mkdir(buildsDir, { recursive: true, mode: 0o755 });
     await record({ jobContainer: context.jobContainerName });
     const clientEnv = dockerHost ? dockerClientEnv(dockerHost.alias, context.tlsCertDir) : {};
     await engine.createContainer(
@@ -195,7 +204,7 @@ export async function prepareJob(
         entrypoint: JOB_CONTAINER_KEEPER,
         cmd: [],
         hostname: context.hostname,
-        binds: [`${context.buildsDir}:${context.buildsDir}`],
+        binds: [`${buildsDir}:${buildsDir}`],
         network: context.networkName,
       }),
     );

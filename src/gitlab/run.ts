@@ -6,7 +6,7 @@
  * the stage's processes are stopped (an exec does not forward signals) and the driver exits.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { SystemError } from '../core/errors.js';
 import type { DockerEngine } from '../engine/docker.js';
@@ -82,19 +82,20 @@ function statusOutcome(status: number): Outcome {
 
 async function runOnHost(scriptPath: string, deps: RunDependencies): Promise<Outcome> {
   if (deps.signal.aborted) return { kind: 'interrupted' };
-  // Its own process group, so that a stop reaches the script's children too.
-  const child = spawn('bash', [scriptPath], {
-    env: deps.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  // Not detached: the script stays in the driver's process group, which GitLab Runner signals as a
+  // whole (and SIGKILLs after its graceful_kill_timeout), so nothing of the stage outlives the driver.
+  const child = spawn('bash', [scriptPath], { env: deps.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(deps.stdout, { end: false });
   child.stderr.pipe(deps.stderr, { end: false });
   let interrupted = false;
   const stop = () => {
     interrupted = true;
-    signalGroup(child.pid, 'SIGTERM');
-    setTimeout(() => signalGroup(child.pid, 'SIGKILL'), deps.graceMs ?? 5000).unref();
+    // A signal to the driver alone (not its group) must still reach the script's children.
+    void (async () => {
+      const tree = child.pid === undefined ? [] : [child.pid, ...(await descendantPids(child.pid))];
+      signalAll(tree, 'SIGTERM');
+      setTimeout(() => signalAll(tree, 'SIGKILL'), deps.graceMs ?? 5000).unref();
+    })();
   };
   deps.signal.addEventListener('abort', stop, { once: true });
   try {
@@ -110,12 +111,32 @@ async function runOnHost(scriptPath: string, deps: RunDependencies): Promise<Out
   }
 }
 
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
+/** Every process below pid, from the parent ids in /proc (Linux). */
+export async function descendantPids(pid: number): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ")".
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (Number.isInteger(parent)) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length > 0;) {
+    const next = children.get(queue.shift()!) ?? [];
+    found.push(...next);
+    queue.push(...next);
+  }
+  return found;
+}
+
+function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
   }
 }
 

@@ -32,6 +32,7 @@ export const GITLAB_SETTING_NAMES = [
   'builds-dir',
   'cache-dir',
   'install-runtime',
+  'trust-job-variables',
 ] as const;
 type GitlabSettingName = (typeof GITLAB_SETTING_NAMES)[number];
 export type DriverSettingName = GitlabSettingName | SessionSettingName;
@@ -64,6 +65,11 @@ export const GITLAB_SETTING_DOCS: Record<
       'auto: before a DinD session, check the runtime and install Sysbox when missing (the driver runs as root); never: only check',
     default: 'auto',
   },
+  'trust-job-variables': {
+    description:
+      'true: when GitLab Runner gives no job response file (before 14.1), take the job id, project and protection from job variables. UNSAFE on shared runners: a job can forge them',
+    default: 'false',
+  },
 };
 
 export interface GitlabSettings {
@@ -81,6 +87,8 @@ export interface GitlabSettings {
   /** The Docker engine everything runs on (the session setting "engine-host"). */
   readonly engineHost: string | undefined;
   readonly installRuntime: 'auto' | 'never';
+  /** Accept a job identity from CUSTOM_ENV_ variables when there is no job response file (unsafe). */
+  readonly trustJobVariables: boolean;
   /**
    * The session settings for one DinD service (validated at load time already, so this only
    * fails for the job's own image reference).
@@ -238,6 +246,11 @@ function parseSettings(sources: Map<DriverSettingName, Source>): GitlabSettings 
     throw new BadInputError(install.displayName, install.value ?? '', 'auto or never');
   }
 
+  const trust = get('trust-job-variables');
+  if (trust.value !== 'true' && trust.value !== 'false') {
+    throw new BadInputError(trust.displayName, trust.value ?? '', 'true or false');
+  }
+
   return {
     defaultImage: image('default-image'),
     dindImages,
@@ -249,6 +262,7 @@ function parseSettings(sources: Map<DriverSettingName, Source>): GitlabSettings 
     stopTimeoutSeconds: checked.stopTimeoutSeconds,
     engineHost: checked.engineHost,
     installRuntime: install.value,
+    trustJobVariables: trust.value === 'true',
     sessionConfig: ({ serviceImage, cacheKey }) =>
       parseSessionConfig({ ...raw, image: dindImage ?? serviceImage, 'cache-key': cacheKey }, (setting) =>
         setting === 'image' && dindImage === undefined ? 'DinD service image' : displayName(setting),

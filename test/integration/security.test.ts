@@ -13,6 +13,7 @@ import { LABELS } from '../../src/core/names.js';
 import { unsafeSpecReasons } from '../../src/core/spec.js';
 import { deriveCacheKey } from '../../src/github/cache-key.js';
 import { jobContext } from '../../src/gitlab/job.js';
+import { parseJobResponse } from '../../src/gitlab/job-response.js';
 import { loadSettings } from '../../src/gitlab/settings.js';
 import { launch } from '../../src/session/launch.js';
 import { teardown } from '../../src/session/teardown.js';
@@ -281,20 +282,19 @@ describe('cache keys keep untrusted code away from trusted caches', () => {
 
   it('gives protected and unprotected GitLab refs of one project different keys', () => {
     const settings = loadSettings({});
-    const job = {
-      CUSTOM_ENV_CI_JOB_ID: '77',
-      CUSTOM_ENV_CI_PROJECT_ID: '9',
-      CUSTOM_ENV_CI_SERVER_HOST: 'gitlab.example.com',
-    };
-    const protectedKey = jobContext(
-      { ...job, CUSTOM_ENV_CI_COMMIT_REF_PROTECTED: 'true' },
-      settings,
-    ).cacheKey;
-    const unprotectedKey = jobContext(
-      { ...job, CUSTOM_ENV_CI_COMMIT_REF_PROTECTED: 'false' },
-      settings,
-    ).cacheKey;
-    const unsetKey = jobContext(job, settings).cacheKey;
+    const response = (isProtected?: boolean) =>
+      parseJobResponse(
+        JSON.stringify({
+          id: 77,
+          token: 'token',
+          job_info: { project_id: 9 },
+          git_info: { repo_url: 'https://gitlab.example.com/group/app.git', protected: isProtected },
+        }),
+        'response.json',
+      );
+    const protectedKey = jobContext({}, settings, response(true)).cacheKey;
+    const unprotectedKey = jobContext({}, settings, response(false)).cacheKey;
+    const unsetKey = jobContext({}, settings, response(undefined)).cacheKey;
     expect(protectedKey).not.toBe(unprotectedKey);
     expect(unsetKey).toBe(unprotectedKey);
   });

@@ -11,7 +11,9 @@ import { settingEnvName } from '../../core/config.js';
 import { cleanupJob } from '../../gitlab/cleanup.js';
 import { configOutput } from '../../gitlab/config.js';
 import { exitCodeFor, failureCodes, type Outcome, recordBuildExitCode } from '../../gitlab/exit.js';
+import { leaseBuildsDir } from '../../gitlab/builds-lease.js';
 import { jobContext } from '../../gitlab/job.js';
+import { loadJobResponse } from '../../gitlab/job-response.js';
 import { prepareJob } from '../../gitlab/prepare.js';
 import { runStage } from '../../gitlab/run.js';
 import {
@@ -101,14 +103,15 @@ export const gitlabCommand: CliCommand = {
     };
     const settingsAndContext = () => {
       const settings = loadSettings(io.env, parsed.configPath);
-      return { settings, context: jobContext(io.env, settings) };
+      return { settings, context: jobContext(io.env, settings, loadJobResponse(io.env)) };
     };
 
     switch (parsed.stage) {
       case 'config': {
         try {
-          const { context } = settingsAndContext();
-          io.stdout.write(`${JSON.stringify(configOutput(context, VERSION, parsed.configPath))}\n`);
+          const { settings, context } = settingsAndContext();
+          const buildsDir = await leaseBuildsDir(context, settings.deadlineSeconds);
+          io.stdout.write(`${JSON.stringify(configOutput(context, buildsDir, VERSION, parsed.configPath))}\n`);
           return 0;
         } catch (error) {
           return fail({ kind: 'error', error });
@@ -161,7 +164,7 @@ export const gitlabCommand: CliCommand = {
         process.on('SIGINT', ignore);
         try {
           const { settings, context } = settingsAndContext();
-          const report = await cleanupJob(context, sessionDeps(settings, log));
+          const report = await cleanupJob(context, sessionDeps(settings, log), true);
           for (const line of report.removed) log.info(`removed ${line}`);
           for (const line of report.kept) log.info(`kept ${line}`);
         } catch (error) {

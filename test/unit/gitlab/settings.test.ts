@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTING_DOCS } from '../../../src/core/config.js';
 import { SystemError } from '../../../src/core/errors.js';
-import { configOutput } from '../../../src/gitlab/config.js';
-import { jobContext } from '../../../src/gitlab/job.js';
 import { CONFIG_PATH_ENV, GITLAB_SETTING_DOCS, loadSettings } from '../../../src/gitlab/settings.js';
 
 let dir = '';
@@ -22,11 +20,6 @@ async function file(content: unknown): Promise<string> {
   return path;
 }
 
-const JOB = {
-  CUSTOM_ENV_CI_JOB_ID: '123',
-  CUSTOM_ENV_CI_PROJECT_ID: '9',
-  CUSTOM_ENV_CI_SERVER_HOST: 'gitlab.example.com',
-};
 
 describe('GitLab driver settings', () => {
   it('uses the documented defaults when nothing is set', () => {
@@ -87,59 +80,5 @@ describe('GitLab driver settings', () => {
 
   it('refuses a settings file that cannot be read', () => {
     expect(() => loadSettings({}, join(dir, 'missing.json'))).toThrow(/configuration file/);
-  });
-});
-
-describe('job context', () => {
-  const settings = loadSettings({
-    SECURE_DIND_BUILDS_DIR: '/srv/builds',
-    SECURE_DIND_CACHE_DIR: '/srv/cache',
-  });
-
-  it('keeps protected and unprotected refs of one project in different caches', () => {
-    const open = jobContext({ ...JOB, CUSTOM_ENV_CI_COMMIT_REF_PROTECTED: 'false' }, settings);
-    const guarded = jobContext({ ...JOB, CUSTOM_ENV_CI_COMMIT_REF_PROTECTED: 'true' }, settings);
-    const otherProject = jobContext({ ...JOB, CUSTOM_ENV_CI_PROJECT_ID: '10' }, settings);
-    expect(new Set([open.cacheKey, guarded.cacheKey, otherProject.cacheKey]).size).toBe(3);
-    expect(jobContext({ ...JOB, CUSTOM_ENV_CI_JOB_ID: '124' }, settings).cacheKey).toBe(open.cacheKey);
-  });
-
-  it('gives concurrent jobs their own builds directory under the configured base', () => {
-    const a = jobContext({ ...JOB, CUSTOM_ENV_CI_CONCURRENT_PROJECT_ID: '0' }, settings);
-    const b = jobContext(
-      { ...JOB, CUSTOM_ENV_CI_JOB_ID: '124', CUSTOM_ENV_CI_CONCURRENT_PROJECT_ID: '1' },
-      settings,
-    );
-    expect(a.buildsDir).not.toBe(b.buildsDir);
-    for (const context of [a, b]) expect(context.buildsDir.startsWith('/srv/builds/')).toBe(true);
-  });
-
-  it('takes the job image and DOCKER_TLS_CERTDIR from the job, with defaults', () => {
-    const plain = jobContext(JOB, settings);
-    expect(plain.jobImage).toBe(settings.defaultImage);
-    expect(plain.tlsCertDir).toBe('/certs');
-    const custom = jobContext(
-      { ...JOB, CUSTOM_ENV_CI_JOB_IMAGE: 'docker:27-cli', CUSTOM_ENV_DOCKER_TLS_CERTDIR: '/tls/' },
-      settings,
-    );
-    expect(custom.jobImage).toBe('docker:27-cli');
-    expect(custom.tlsCertDir).toBe('/tls');
-  });
-
-  it('refuses to run without a job id (not started by GitLab Runner)', () => {
-    expect(() => jobContext({}, settings)).toThrow(SystemError);
-  });
-
-  it('answers config with JSON the runner accepts', () => {
-    const context = jobContext(JOB, settings);
-    const output = configOutput(context, '1.2.3', '/etc/secure-dind/gitlab.json');
-    expect(output).toMatchObject({
-      builds_dir: context.buildsDir,
-      cache_dir: context.cacheDir,
-      driver: { name: 'secure-dind', version: '1.2.3' },
-    });
-    expect(typeof output.builds_dir_is_shared).toBe('boolean');
-    expect(output.job_env).toEqual({ [CONFIG_PATH_ENV]: '/etc/secure-dind/gitlab.json' });
-    expect(configOutput(context, '1.2.3', undefined).job_env).toBeUndefined();
   });
 });
