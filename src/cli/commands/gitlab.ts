@@ -111,7 +111,9 @@ export const gitlabCommand: CliCommand = {
         try {
           const { settings, context } = settingsAndContext();
           const buildsDir = await leaseBuildsDir(context, settings.deadlineSeconds);
-          io.stdout.write(`${JSON.stringify(configOutput(context, buildsDir, VERSION, parsed.configPath))}\n`);
+          io.stdout.write(
+            `${JSON.stringify(configOutput(context, buildsDir, VERSION, parsed.configPath))}\n`,
+          );
           return 0;
         } catch (error) {
           return fail({ kind: 'error', error });

@@ -20,7 +20,6 @@ async function file(content: unknown): Promise<string> {
   return path;
 }
 
-
 describe('GitLab driver settings', () => {
   it('uses the documented defaults when nothing is set', () => {
     const settings = loadSettings({});
