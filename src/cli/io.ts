@@ -5,7 +5,7 @@ import type { Logger } from '../session/types.js';
 import type { CliCommand, CliIo } from './command.js';
 
 /** Exit status for each error kind; a job failure exits with the job's own status. */
-const EXIT_STATUS: Record<ErrorKind, number> = { 'bad-input': 2, system: 1, job: 1 };
+const EXIT_STATUS: Record<ErrorKind, number> = { 'bad-input': 2, system: 1, job: 1, 'not-found': 3 };
 
 export function exitStatusFor(error: unknown): number {
   return error instanceof JobFailure ? error.exitCode : EXIT_STATUS[errorKind(error)];

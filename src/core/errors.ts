@@ -8,7 +8,9 @@ export type ErrorKind =
   /** The host, engine or runtime failed us (retrying or fixing the host may help). */
   | 'system'
   /** The user's own job failed (a command exited non-zero). */
-  | 'job';
+  | 'job'
+  /** What the user named does not exist (nothing was changed). */
+  | 'not-found';
 
 export class SecureDindError extends Error {
   readonly kind: ErrorKind;
@@ -42,6 +44,16 @@ export class SystemError extends SecureDindError {
   constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
     super('system', message, options);
     this.name = 'SystemError';
+  }
+}
+
+/** `down` of an id that no session on this host and engine has (or had, once it is gone). */
+export class UnknownSessionError extends SecureDindError {
+  constructor(sessionId: string, engineHost: string) {
+    super('not-found', `no session ${sessionId} on ${engineHost}: no record and no resource carries its label`, {
+      hint: 'It was torn down already, or it ran on another engine (--engine-host).',
+    });
+    this.name = 'UnknownSessionError';
   }
 }
 

@@ -20,6 +20,7 @@ import { type JobContext, serviceContainerName } from './job.js';
 import { isDindImage, parseServices, serviceAliases, type ServiceDefinition } from './services.js';
 import type { GitlabSettings } from './settings.js';
 import { type JobState, saveJobState } from './state.js';
+import { saveSessionRecord } from '../session/records.js';
 
 /** PID 1 of the job container: waits until stopped; scripts run beside it as execs. */
 export const JOB_CONTAINER_KEEPER = [
@@ -159,8 +160,12 @@ export async function prepareJob(
           clientPlacement: 'host',
           log,
           signal: deps.signal,
-          onState: (sessionState: SessionState) =>
-            record({ sessions: { ...state.sessions, [service.index]: sessionState } }),
+          // The host's session record too: should cleanup never run (a crashed runner host), the
+          // next launch's orphan reaping still finds the session and its certificates by it.
+          onState: async (sessionState: SessionState) => {
+            await saveSessionRecord(settings.stateDir, sessionState);
+            await record({ sessions: { ...state.sessions, [service.index]: sessionState } });
+          },
         });
         sessions.push(session);
         await record({ sessions: { ...state.sessions, [service.index]: session.state } });

@@ -1,6 +1,6 @@
 /** What launch needs to know about the machine it runs on (the runner host or a runner container). */
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Cidr } from '../core/cidr.js';
@@ -41,10 +41,14 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Removes a session's client certificate directory. Only a directory this tool named is removed,
- * whatever a record or label says; false when the path is not one.
+ * whatever a record or label says; false when the path is not one or was already gone.
  */
 export async function removeCertDir(path: string): Promise<boolean> {
   if (!basename(path).startsWith('secure-dind-')) return false;
+  const existed = await stat(path).then(
+    () => true,
+    () => false,
+  );
   await rm(path, { recursive: true, force: true });
-  return true;
+  return existed;
 }

@@ -58,10 +58,13 @@ export async function launch(
   const createdAt = now();
   const deadline = new Date(createdAt.getTime() + config.deadlineSeconds * 1000);
   const timings: Partial<Record<LaunchPhase, number>> = {};
+  const certDir = join(options.certParentDir ?? tmpdir(), `secure-dind-${sessionId}`);
 
   let state: SessionState = {
     version: 1,
     sessionId,
+    deadline: deadline.toISOString(),
+    certDir,
     engineHost: config.engineHost,
     cache: config.cache,
     stopTimeoutSeconds: config.stopTimeoutSeconds,
@@ -125,7 +128,7 @@ export async function launch(
     // Reaping (other sessions' orphans) and the session network need nothing from the preflight:
     // the three run together. A failed preflight still finds the network by its label.
     const reap = phase('reap', async () => {
-      const reaped = await reapOrphans(engine, createdAt, log);
+      const reaped = await reapOrphans(engine, createdAt, stateDir, log);
       for (const warning of reaped.warnings) log?.warn(`orphan reaping: ${warning}`);
     });
     const network = phase('network', () => prepareNetwork());
@@ -135,10 +138,8 @@ export async function launch(
       if (outcome.status === 'rejected') throw outcome.reason;
     const engineVersion = (checked as PromiseFulfilledResult<string>).value;
     const placement = (prepared as PromiseFulfilledResult<Awaited<typeof network>>).value;
-    const certDir = join(options.certParentDir ?? tmpdir(), `secure-dind-${sessionId}`);
     const aliases = ['docker', ...(options.joinNetwork?.aliases ?? [])];
     const certs = await phase('certs', async () => {
-      await record({ certDir });
       const made = await issueSessionCerts(await authority, {
         serverDnsNames: [...new Set([...aliases, 'localhost'])],
         serverIps: placement.daemonIp ? [placement.daemonIp, '127.0.0.1'] : ['127.0.0.1'],
@@ -156,7 +157,7 @@ export async function launch(
         });
       }
       const tar = daemonFilesTar(innerDaemonJson(config, innerRanges, placement.mtu), serverCertFiles(certs));
-      const leased = await leaseSlot(certDir, aliases, placement);
+      const leased = await leaseSlot(aliases, placement);
       await engine.putArchive(leased.containerId, '/', tar);
       await engine.startContainer(leased.containerId);
       daemonStarted = true;
@@ -273,7 +274,8 @@ export async function launch(
         name: networkName,
         subnet: { subnet: formatCidr(choice.subnet), gateway: choice.gateway },
         mtu,
-        labels: labels('network'),
+        // The certificate directory is written after the network exists: its label finds it then.
+        labels: labels('network', { [LABELS.certDir]: certDir }),
       });
       if (created) return { networkName, daemonIp: choice.daemonIp, subnet: choice.subnet, occupied, mtu };
     }
@@ -284,7 +286,6 @@ export async function launch(
 
   /** Takes the first free cache slot: the daemon container's name is the lease (409: taken). */
   async function leaseSlot(
-    certDir: string,
     aliases: readonly string[],
     placement: { networkName: string; daemonIp: string | undefined },
   ): Promise<{

@@ -1,13 +1,16 @@
 /**
  * Orphans: sessions whose deadline has passed (a crashed runner, a killed process). Found by label,
- * so this works without any record of them, and ended by the same teardown as a live session. A
- * live session (deadline in the future) is never touched; cache volumes are never orphans (the
- * budgets govern them).
+ * so this works without any record of them, and by their records on this host, which a launch
+ * writes before anything else (a launch killed before it created anything labelled still has its
+ * record, with its certificate directory). Ended by the same teardown as a live session, which
+ * also removes the record. A live session (deadline in the future) is never touched; cache volumes
+ * are never orphans (the budgets govern them).
  */
 import { LABELS, OWNER, isPastDeadline } from '../core/names.js';
 import type { DockerEngine } from '../engine/docker.js';
+import { listSessionRecords } from './records.js';
 import { labelOnlyState, teardown } from './teardown.js';
-import type { Logger } from './types.js';
+import type { Logger, SessionState } from './types.js';
 
 /** An orphan's daemon gets a short grace: SIGTERM first, so its cache volume stays consistent. */
 const ORPHAN_GRACE_SECONDS = 10;
@@ -17,28 +20,42 @@ export interface ReapReport {
   readonly warnings: string[];
 }
 
-export async function reapOrphans(engine: DockerEngine, now: Date, log?: Logger): Promise<ReapReport> {
+export async function reapOrphans(
+  engine: DockerEngine,
+  now: Date,
+  stateDir: string,
+  log?: Logger,
+): Promise<ReapReport> {
   const owned = { [LABELS.owner]: OWNER };
-  const [containers, networks, volumes] = await Promise.all([
+  const [containers, networks, volumes, records] = await Promise.all([
     engine.listContainers(owned),
     engine.listNetworks(owned),
     engine.listVolumes({ ...owned, [LABELS.role]: 'scratch' }),
+    listSessionRecords(stateDir),
   ]);
+  const orphans = new Map<string, SessionState>();
   // A session may have left any of these alone (a launch that crashed before its container).
-  const orphans = new Set(
-    [...containers, ...networks, ...volumes]
-      .filter((resource) => isPastDeadline(resource.labels, now))
-      .map((resource) => resource.labels[LABELS.session])
-      .filter((sessionId): sessionId is string => Boolean(sessionId)),
-  );
+  for (const resource of [...containers, ...networks, ...volumes]) {
+    const sessionId = resource.labels[LABELS.session];
+    if (sessionId && isPastDeadline(resource.labels, now)) {
+      orphans.set(
+        sessionId,
+        labelOnlyState(sessionId, { engineHost: engine.host, stopTimeoutSeconds: ORPHAN_GRACE_SECONDS }),
+      );
+    }
+  }
+  for (const record of records) {
+    if (record.engineHost !== undefined && record.engineHost !== engine.host) continue;
+    if (isPastDeadline({ [LABELS.deadline]: record.deadline ?? '' }, now)) {
+      // The record knows more than labels (its cert dir, cache volume); teardown still searches by label.
+      orphans.set(record.sessionId, { ...record, stopTimeoutSeconds: ORPHAN_GRACE_SECONDS });
+    }
+  }
   const removed: string[] = [];
   const warnings: string[] = [];
-  for (const sessionId of orphans) {
+  for (const [sessionId, state] of orphans) {
     log?.info(`reaping orphaned session ${sessionId} (its deadline has passed)`);
-    const report = await teardown(
-      labelOnlyState(sessionId, { engineHost: engine.host, stopTimeoutSeconds: ORPHAN_GRACE_SECONDS }),
-      { engine, log },
-    );
+    const report = await teardown(state, { engine, log, stateDir });
     removed.push(...report.removed);
     warnings.push(...report.warnings);
   }

@@ -1,5 +1,5 @@
 /** Session records on the host, so that `secure-dind down ID` works from another process. */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SessionState } from './types.js';
 
@@ -33,4 +33,15 @@ export async function loadSessionRecord(
 
 export async function removeSessionRecord(stateDir: string, sessionId: string): Promise<void> {
   await rm(recordPath(stateDir, sessionId), { force: true });
+}
+
+/** Every session record on the host (unreadable ones are skipped). */
+export async function listSessionRecords(stateDir: string): Promise<SessionState[]> {
+  const names = await readdir(join(stateDir, 'sessions')).catch(() => [] as string[]);
+  const records = await Promise.all(
+    names
+      .filter((name) => name.endsWith('.json') && isSessionId(name.slice(0, -'.json'.length)))
+      .map((name) => loadSessionRecord(stateDir, name.slice(0, -'.json'.length))),
+  );
+  return records.filter((record): record is SessionState => record !== undefined);
 }

@@ -13,6 +13,7 @@ import { DEFAULT_ENGINE_HOST, DockerEngine } from '../engine/docker.js';
 import { type DaemonAddress, type TlsClientFiles, innerDaemonRequest } from '../engine/http.js';
 import { enforceHostBudget, pruneInnerDaemon, touchCacheVolume } from './cache.js';
 import { defaultStateDir, removeCertDir } from './host.js';
+import { removeSessionRecord } from './records.js';
 import type { Logger, Session, SessionState, TeardownReport } from './types.js';
 
 export interface TeardownOptions {
@@ -102,6 +103,8 @@ export async function teardown(
 
   await step('networks', async () => {
     for (const network of await engine.listNetworks(mine)) {
+      // A launch killed before its container existed: the network's label names the cert dir.
+      certDir ??= network.labels[LABELS.certDir];
       await step(`network ${network.name}`, async () => {
         // Whatever is still attached (a runner container launch attached) would block removal.
         for (const attached of (await engine.inspectNetwork(network.name))?.containers ?? []) {
@@ -132,6 +135,9 @@ export async function teardown(
       if (await removeCertDir(path)) removed.push(`certs ${path}`);
     });
   }
+
+  // The record goes with the session; one whose teardown met problems stays for gc to retry.
+  if (warnings.length === 0) await step('session record', () => removeSessionRecord(stateDir, state.sessionId));
 
   if (state.cache && state.cacheTotalMaxSize !== undefined) {
     const budget = state.cacheTotalMaxSize;

@@ -8,7 +8,9 @@ export type ErrorKind =
 /** The host, engine or runtime failed us (retrying or fixing the host may help). */
  | 'system'
 /** The user's own job failed (a command exited non-zero). */
- | 'job';
+ | 'job'
+/** What the user named does not exist (nothing was changed). */
+ | 'not-found';
 export declare class SecureDindError extends Error {
     readonly kind: ErrorKind;
     /** What the user can do about it, in words. */
@@ -30,6 +32,10 @@ export declare class SystemError extends SecureDindError {
         cause?: unknown;
         hint?: string;
     });
+}
+/** `down` of an id that no session on this host and engine has (or had, once it is gone). */
+export declare class UnknownSessionError extends SecureDindError {
+    constructor(sessionId: string, engineHost: string);
 }
 /** The job's own command failed; carries its exit status. */
 export declare class JobFailure extends SecureDindError {

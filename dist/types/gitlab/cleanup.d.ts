@@ -13,4 +13,8 @@ export interface CleanupReport {
     readonly kept: string[];
     readonly warnings: string[];
 }
-export declare function cleanupJob(context: JobContext, deps: CleanupDependencies): Promise<CleanupReport>;
+/**
+ * Removes the job's resources. The cleanup stage also gives the builds directory slot back
+ * (`endOfJob`); prepare's own calls keep it, since config already told the runner that directory.
+ */
+export declare function cleanupJob(context: JobContext, deps: CleanupDependencies, endOfJob?: boolean): Promise<CleanupReport>;

@@ -16,4 +16,4 @@ export interface ConfigOutput {
     readonly shell: 'bash';
     readonly job_env?: Readonly<Record<string, string>>;
 }
-export declare function configOutput(context: JobContext, version: string, configPath: string | undefined): ConfigOutput;
+export declare function configOutput(context: JobContext, buildsDir: string, version: string, configPath: string | undefined): ConfigOutput;

@@ -1,9 +1,19 @@
+import { type JobResponse } from './job-response.js';
 import type { GitlabSettings } from './settings.js';
 export declare const CUSTOM_ENV_PREFIX = "CUSTOM_ENV_";
 export declare const DEFAULT_TLS_CERTDIR = "/certs";
+/** Where the job's identity came from. */
+export type JobTrust = 'job-response' | 'job-variables';
 export interface JobContext {
     readonly jobId: string;
-    /** Value of the job label on everything the driver creates for this job. */
+    readonly trust: JobTrust;
+    readonly projectId: string;
+    readonly projectPath: string | undefined;
+    readonly serverHost: string;
+    /**
+     * Value of the job label on everything the driver creates for this job: server, job id and a
+     * digest of the job token, so that no other job can address (or clean up) these resources.
+     */
     readonly label: string;
     /** Prefix of the job's container and network names. */
     readonly namePrefix: string;
@@ -11,8 +21,10 @@ export interface JobContext {
     readonly jobContainerName: string;
     /** Hostname of the job container (what `config` reports to the runner). */
     readonly hostname: string;
-    /** builds_dir given to the runner: exclusive to one running job of one project on this runner. */
-    readonly buildsDir: string;
+    /** Parent of the project's builds directories; one leased slot below it per running job. */
+    readonly buildsBase: string;
+    /** Where the builds-directory leases of this project live. */
+    readonly buildsLeaseDir: string;
     readonly cacheDir: string;
     readonly stateFile: string;
     readonly certParentDir: string;
@@ -22,11 +34,13 @@ export interface JobContext {
     readonly jobImage: string;
     /** $DOCKER_TLS_CERTDIR of the job (client certificates go to its client/ subdirectory). */
     readonly tlsCertDir: string;
-    /** The job's variables (CUSTOM_ENV_* without the prefix). */
+    /** The job's variables (CUSTOM_ENV_* without the prefix): only for what a job may choose. */
     readonly variables: Readonly<Record<string, string>>;
+    /** Job variables that claim another identity than the trusted context (logged; ignored). */
+    readonly forgedVariables: readonly string[];
 }
 /** The job's own variables, as the runner passes them to a custom executor. */
 export declare function jobVariables(env: NodeJS.ProcessEnv): Record<string, string>;
-export declare function jobContext(env: NodeJS.ProcessEnv, settings: GitlabSettings): JobContext;
+export declare function jobContext(env: NodeJS.ProcessEnv, settings: GitlabSettings, response: JobResponse | undefined): JobContext;
 /** Name of the container of the service at this position. */
 export declare function serviceContainerName(context: JobContext, index: number, alias: string): string;

@@ -22,3 +22,5 @@ export interface RunDependencies {
     readonly graceMs?: number;
 }
 export declare function runStage(context: JobContext, scriptPath: string, stage: string, deps: RunDependencies): Promise<Outcome>;
+/** Every process below pid, from the parent ids in /proc (Linux). */
+export declare function descendantPids(pid: number): Promise<number[]>;

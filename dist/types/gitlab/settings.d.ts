@@ -3,7 +3,7 @@ export declare const CONFIG_PATH_ENV = "SECURE_DIND_GITLAB_CONFIG";
 /** The session settings an administrator may set (the cache key is derived per project). */
 export declare const SESSION_SETTING_NAMES: ("mtu" | "runtime" | "image" | "cache" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots")[];
 type SessionSettingName = Exclude<SettingName, 'cache-key'>;
-export declare const GITLAB_SETTING_NAMES: readonly ["default-image", "dind-images", "state-dir", "builds-dir", "cache-dir", "install-runtime"];
+export declare const GITLAB_SETTING_NAMES: readonly ["default-image", "dind-images", "state-dir", "builds-dir", "cache-dir", "install-runtime", "trust-job-variables"];
 type GitlabSettingName = (typeof GITLAB_SETTING_NAMES)[number];
 export type DriverSettingName = GitlabSettingName | SessionSettingName;
 export declare const DEFAULT_JOB_IMAGE = "docker:27.5.1-cli";
@@ -26,6 +26,8 @@ export interface GitlabSettings {
     /** The Docker engine everything runs on (the session setting "engine-host"). */
     readonly engineHost: string | undefined;
     readonly installRuntime: 'auto' | 'never';
+    /** Accept a job identity from CUSTOM_ENV_ variables when there is no job response file (unsafe). */
+    readonly trustJobVariables: boolean;
     /**
      * The session settings for one DinD service (validated at load time already, so this only
      * fails for the job's own image reference).

@@ -10,6 +10,6 @@ export declare function ownContainerCandidates(): Promise<string[]>;
 export declare function defaultStateDir(env?: NodeJS.ProcessEnv): string;
 /**
  * Removes a session's client certificate directory. Only a directory this tool named is removed,
- * whatever a record or label says; false when the path is not one.
+ * whatever a record or label says; false when the path is not one or was already gone.
  */
 export declare function removeCertDir(path: string): Promise<boolean>;

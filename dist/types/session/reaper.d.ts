@@ -4,4 +4,4 @@ export interface ReapReport {
     readonly removed: string[];
     readonly warnings: string[];
 }
-export declare function reapOrphans(engine: DockerEngine, now: Date, log?: Logger): Promise<ReapReport>;
+export declare function reapOrphans(engine: DockerEngine, now: Date, stateDir: string, log?: Logger): Promise<ReapReport>;

@@ -21,7 +21,12 @@ export interface SessionState {
     readonly stopTimeoutSeconds: number;
     readonly cacheMaxSize: number | undefined;
     readonly cacheTotalMaxSize: number | undefined;
-    /** Per-session client certificate directory (removed at teardown). */
+    /** When the session counts as an orphan (ISO time); a record past it is reaped. */
+    readonly deadline?: string;
+    /**
+     * Per-session client certificate directory (removed at teardown). Known, and recorded, before
+     * anything is written to it, so that a crash at any point leaves it findable.
+     */
     readonly certDir?: string;
     readonly networkName?: string;
     /** Whether this session created networkName (false when it joined a caller's network). */

@@ -1,6 +1,6 @@
 /** The session commands: up, down, run, ls, gc. */
 import { spawn } from 'node:child_process';
-import { BadInputError, JobFailure } from '../../core/errors.js';
+import { BadInputError, JobFailure, UnknownSessionError } from '../../core/errors.js';
 import { LABELS, OWNER } from '../../core/names.js';
 import { formatBytes } from '../../core/units.js';
 import { DEFAULT_ENGINE_HOST, DockerEngine } from '../../engine/docker.js';
@@ -8,14 +8,9 @@ import { enforceHostBudget, listCacheVolumes } from '../../session/cache.js';
 import { defaultStateDir } from '../../session/host.js';
 import { launch } from '../../session/launch.js';
 import { reapOrphans } from '../../session/reaper.js';
-import {
-  isSessionId,
-  loadSessionRecord,
-  removeSessionRecord,
-  saveSessionRecord,
-} from '../../session/records.js';
+import { isSessionId, loadSessionRecord, saveSessionRecord } from '../../session/records.js';
 import { labelOnlyState, teardown } from '../../session/teardown.js';
-import type { Session, SessionState, TeardownReport } from '../../session/types.js';
+import type { Session, TeardownReport } from '../../session/types.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { command, isVerbose, printJson, reportError, stderrLogger } from '../io.js';
 import { parseCommandArgs, settingsUsage } from '../settings.js';
@@ -42,22 +37,19 @@ async function launchFromArgs(args: readonly string[], io: CliIo) {
   const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
   const log = stderrLogger(io, isVerbose(io, parsed.flags));
   const stateDir = defaultStateDir(io.env);
-  let sessionId: string | undefined;
+  // A failed launch removes what it created, its record included.
   const session = await withSignals((signal) =>
-    launch(parsed.config, {
-      log,
-      signal,
-      jobId: io.env.SECURE_DIND_JOB_ID,
-      onState: (state) => {
-        sessionId = state.sessionId;
-        return saveSessionRecord(stateDir, state);
+    launch(
+      parsed.config,
+      {
+        log,
+        signal,
+        jobId: io.env.SECURE_DIND_JOB_ID,
+        onState: (state) => saveSessionRecord(stateDir, state),
       },
-    }),
-  ).catch(async (error: unknown) => {
-    // launch removed what it created; its record must go too.
-    if (sessionId) await removeSessionRecord(stateDir, sessionId);
-    throw error;
-  });
+      { stateDir },
+    ),
+  );
   return { parsed, log, stateDir, session };
 }
 
@@ -93,10 +85,13 @@ export const downCommand = command({
     }
     const stateDir = defaultStateDir(io.env);
     // Without a record (another host, a lost state dir) the labels still find everything.
-    const state: SessionState =
-      (await loadSessionRecord(stateDir, sessionId)) ?? labelOnlyState(sessionId, parsed.config);
-    const report = await teardown(state, { log: stderrLogger(io, isVerbose(io, parsed.flags)), stateDir });
-    await removeSessionRecord(stateDir, sessionId);
+    const record = await loadSessionRecord(stateDir, sessionId);
+    const report = await teardown(record ?? labelOnlyState(sessionId, parsed.config), {
+      log: stderrLogger(io, isVerbose(io, parsed.flags)),
+      stateDir,
+    });
+    const found = record || report.removed.length > 0 || report.kept.length > 0 || report.warnings.length > 0;
+    if (!found) throw new UnknownSessionError(sessionId, parsed.config.engineHost ?? DEFAULT_ENGINE_HOST);
     printReport(io, report, parsed.flags.has('json'));
     return 0;
   },
@@ -125,7 +120,6 @@ export const runCommand: CliCommand = {
     } finally {
       if (session) {
         const report = await teardown(session, { log, stateDir });
-        await removeSessionRecord(stateDir, session.id);
         for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
       }
     }
@@ -203,7 +197,7 @@ export const gcCommand = command({
     const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
     const log = stderrLogger(io, isVerbose(io, parsed.flags));
     const engine = new DockerEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST, log);
-    const reaped = await reapOrphans(engine, new Date(), log);
+    const reaped = await reapOrphans(engine, new Date(), defaultStateDir(io.env), log);
     const evicted =
       parsed.config.cacheTotalMaxSize === undefined
         ? []
