@@ -4,11 +4,14 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
-import { engineReady, hostDocker } from '../support/engine.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUSYBOX_IMAGE, engineReady, hostDocker } from '../support/engine.js';
 import { GitHubRunnerJob } from '../support/github-runner.js';
+import { RunnerJob, resourcesOf } from '../support/gitlab-runner.js';
 
 const execFileAsync = promisify(execFile);
 const CLI = join(import.meta.dirname, '../../dist/cli.js');
@@ -84,6 +87,81 @@ describe.runIf(engineReady)('bad input is refused before anything is created', (
     expect(error.code).toBe(2);
     expect(error.stderr).toMatch(names);
     expect(await resourcesOfJob(jobId)).toEqual([]);
+  });
+
+  it('secure-dind down of an id no session has: says so, exit 3, nothing touched', async () => {
+    const error = (await execFileAsync('node', [CLI, 'down', '0123456789ab'], {
+      env: { ...process.env, SECURE_DIND_STATE_DIR: '/nonexistent/secure-dind-state' },
+    }).catch((e: unknown) => e)) as { code?: number; stderr?: string };
+    expect(error.code).toBe(3);
+    expect(error.stderr).toMatch(/no session 0123456789ab on /);
+  });
+
+  describe('GitLab job variables that claim another identity are neutralised', () => {
+    let settingsDir = '';
+    let bystander: RunnerJob;
+    const bystanderProject = String(Math.floor(Math.random() * 1e6) + 1_000_000);
+    beforeAll(async () => {
+      settingsDir = await mkdtemp(join(tmpdir(), 'bad-gitlab-'));
+      const settingsFile = join(settingsDir, 'gitlab.json');
+      await writeFile(
+        settingsFile,
+        JSON.stringify({
+          'default-image': BUSYBOX_IMAGE,
+          'state-dir': join(settingsDir, 'state'),
+          'builds-dir': join(settingsDir, 'builds'),
+          'cache-dir': join(settingsDir, 'cache'),
+        }),
+      );
+      bystander = new RunnerJob(
+        { projectId: bystanderProject, image: BUSYBOX_IMAGE, script: 'true' },
+        settingsFile,
+      );
+      await bystander.config();
+      expect((await bystander.prepare()).code).toBe(0);
+    });
+    afterAll(async () => {
+      await bystander.dispose();
+      await rm(settingsDir, { recursive: true, force: true });
+    });
+
+    it.each<[string, () => string, boolean]>([
+      ['CI_JOB_ID', () => bystander.jobId, true],
+      ['CI_PROJECT_ID', () => bystanderProject, true],
+      ['CI_PROJECT_PATH', () => bystander.projectPath, true],
+      ['CI_SERVER_HOST', () => 'gitlab.attacker.example', true],
+      ['CI_COMMIT_REF_PROTECTED', () => 'true', true],
+      ['CI_CONCURRENT_PROJECT_ID', () => '0', false],
+      ['CI_CONCURRENT_ID', () => '0', false],
+      ['CI_RUNNER_SHORT_TOKEN', () => 'runner01', false],
+      ['CI_JOB_TOKEN', () => 'stolen-token', false],
+    ])('%s', async (variable, value, warned) => {
+      const forger = new RunnerJob(
+        {
+          projectId: String(Math.floor(Math.random() * 1e6) + 2_000_000),
+          image: BUSYBOX_IMAGE,
+          script: 'true',
+          jobVariables: { [variable]: value() },
+        },
+        join(settingsDir, 'gitlab.json'),
+      );
+      try {
+        const before = await resourcesOf(bystander.jobId);
+        const config = await forger.config();
+        expect(config.builds_dir).not.toContain(`/${bystanderProject}/`);
+        const prepared = await forger.prepare();
+        expect(prepared.code, prepared.stdout + prepared.stderr).toBe(0);
+        const log = prepared.stdout + prepared.stderr;
+        if (warned) expect(log).toContain(`the job sets ${variable}=`);
+        // The forger's resources carry its own trusted identity; the bystander's are untouched.
+        expect((await resourcesOf(forger.jobId)).containers).toHaveLength(1);
+        expect((await forger.cleanup()).code).toBe(0);
+        expect(await resourcesOf(bystander.jobId)).toEqual(before);
+        expect(before.containers).toHaveLength(1);
+      } finally {
+        await forger.dispose();
+      }
+    });
   });
 
   describe('GitLab driver settings', () => {

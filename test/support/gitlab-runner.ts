@@ -35,9 +35,12 @@ export function driver(
   onStart?: (child: ChildProcess) => void,
 ): Promise<DriverResult> {
   return new Promise((resolvePromise, reject) => {
+    // GitLab Runner starts each driver call in a process group of its own, which it signals as a
+    // whole (SIGTERM, then SIGKILL after graceful_kill_timeout).
     const child = spawn(process.execPath, [CLI, 'gitlab', ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
