@@ -50,9 +50,13 @@ export class SystemError extends SecureDindError {
 /** `down` of an id that no session on this host and engine has (or had, once it is gone). */
 export class UnknownSessionError extends SecureDindError {
   constructor(sessionId: string, engineHost: string) {
-    super('not-found', `no session ${sessionId} on ${engineHost}: no record and no resource carries its label`, {
-      hint: 'It was torn down already, or it ran on another engine (--engine-host).',
-    });
+    super(
+      'not-found',
+      `no session ${sessionId} on ${engineHost}: no record and no resource carries its label`,
+      {
+        hint: 'It was torn down already, or it ran on another engine (--engine-host).',
+      },
+    );
     this.name = 'UnknownSessionError';
   }
 }

@@ -137,7 +137,8 @@ export async function teardown(
   }
 
   // The record goes with the session; one whose teardown met problems stays for gc to retry.
-  if (warnings.length === 0) await step('session record', () => removeSessionRecord(stateDir, state.sessionId));
+  if (warnings.length === 0)
+    await step('session record', () => removeSessionRecord(stateDir, state.sessionId));
 
   if (state.cache && state.cacheTotalMaxSize !== undefined) {
     const budget = state.cacheTotalMaxSize;
