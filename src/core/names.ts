@@ -17,7 +17,7 @@ export const LABELS = {
 export const OWNER = 'secure-dind';
 
 /** What a labelled resource is for. */
-export type ResourceRole = 'daemon' | 'network' | 'cache' | 'scratch' | 'job' | 'service';
+export type ResourceRole = 'daemon' | 'network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service';
 
 export function newSessionId(): string {
   return randomBytes(6).toString('hex');

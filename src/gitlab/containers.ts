@@ -1,4 +1,11 @@
-/** The job and plain service containers of a GitLab job, as Engine API create bodies. Pure. */
+/** The job, helper and plain service containers of a GitLab job, as Engine API create bodies. Pure. */
+
+/** PID 1 of the job and helper containers: waits until stopped; scripts run beside it as execs. */
+export const JOB_CONTAINER_KEEPER = [
+  'sh',
+  '-c',
+  'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done',
+];
 
 export interface JobContainerSpec {
   readonly image: string;

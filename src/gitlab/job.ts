@@ -32,6 +32,8 @@ export interface JobContext {
   readonly namePrefix: string;
   readonly networkName: string;
   readonly jobContainerName: string;
+  /** Where the stages that need git or gitlab-runner run (never the runner host). */
+  readonly helperContainerName: string;
   /** Hostname of the job container (what `config` reports to the runner). */
   readonly hostname: string;
   /** Parent of the project's builds directories; one leased slot below it per running job. */
@@ -179,6 +181,7 @@ export function jobContext(
     namePrefix,
     networkName: `${namePrefix}-net`,
     jobContainerName: `${namePrefix}-job`,
+    helperContainerName: `${namePrefix}-helper`,
     hostname: `${namePrefix}-job`.slice(0, 63),
     buildsBase: join(settings.buildsDir, serverHost, projectId),
     buildsLeaseDir: join(settings.stateDir, 'gitlab', 'builds-leases', serverHost, projectId),

@@ -11,10 +11,11 @@ import { BadInputError, SystemError } from '../core/errors.js';
 import { resourceLabels } from '../core/names.js';
 import { makeTar } from '../core/tar.js';
 import type { DockerEngine } from '../engine/docker.js';
-import { containerBody } from './containers.js';
+import { JOB_CONTAINER_KEEPER, containerBody } from './containers.js';
 import type { LaunchOptions, Logger, Session, SessionState } from '../session/types.js';
 import type { SessionConfig } from '../core/config.js';
 import { leaseBuildsDir } from './builds-lease.js';
+import { startHelperContainer } from './helper.js';
 import { cleanupJob, type CleanupDependencies } from './cleanup.js';
 import { type JobContext, serviceContainerName } from './job.js';
 import { isDindImage, parseServices, serviceAliases, type ServiceDefinition } from './services.js';
@@ -22,12 +23,6 @@ import type { GitlabSettings } from './settings.js';
 import { type JobState, saveJobState } from './state.js';
 import { saveSessionRecord } from '../session/records.js';
 
-/** PID 1 of the job container: waits until stopped; scripts run beside it as execs. */
-export const JOB_CONTAINER_KEEPER = [
-  'sh',
-  '-c',
-  'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done',
-];
 export const DIND_PORT = 2376;
 
 export interface PrepareDependencies extends CleanupDependencies {
@@ -112,6 +107,7 @@ export async function prepareJob(
   // Every image first: a missing one fails the job before anything exists.
   await engine.version();
   await ensureImage(engine, context.jobImage, 'job image', log);
+  await ensureImage(engine, settings.helperImage, 'helper image (setting helper-image)', log);
   for (const service of services) {
     if (!service.dind) await ensureImage(engine, service.definition.name, `service image`, log);
   }
@@ -119,7 +115,7 @@ export async function prepareJob(
 
   const deadlineSeconds = settings.deadlineSeconds;
   const createdAt = new Date();
-  const labels = (role: 'network' | 'job' | 'service') =>
+  const labels = (role: 'network' | 'job' | 'helper' | 'service') =>
     resourceLabels({
       sessionId: context.namePrefix,
       role,
@@ -198,6 +194,7 @@ export async function prepareJob(
     const buildsDir = await leaseBuildsDir(context, settings.deadlineSeconds);
     log.info(`Using job image ${context.jobImage}; builds directory ${buildsDir}`);
     await mkdir(buildsDir, { recursive: true, mode: 0o755 });
+    await startHelperContainer(context, settings.helperImage, buildsDir, labels('helper'), engine);
     await record({ jobContainer: context.jobContainerName });
     const clientEnv = dockerHost ? dockerClientEnv(dockerHost.alias, context.tlsCertDir) : {};
     await engine.createContainer(

@@ -27,6 +27,7 @@ type SessionSettingName = Exclude<SettingName, 'cache-key'>;
 
 export const GITLAB_SETTING_NAMES = [
   'default-image',
+  'helper-image',
   'dind-images',
   'state-dir',
   'builds-dir',
@@ -38,6 +39,8 @@ type GitlabSettingName = (typeof GITLAB_SETTING_NAMES)[number];
 export type DriverSettingName = GitlabSettingName | SessionSettingName;
 
 export const DEFAULT_JOB_IMAGE = 'docker:27.5.1-cli';
+/** GitLab's own helper image (git, git-lfs, ca-certificates), as the Docker executor uses it. */
+export const DEFAULT_HELPER_IMAGE = `registry.gitlab.com/gitlab-org/gitlab-runner/gitlab-runner-helper:${process.arch === 'arm64' ? 'arm64' : 'x86_64'}-latest`;
 const ROOT = '/var/lib/secure-dind/gitlab';
 
 export const GITLAB_SETTING_DOCS: Record<
@@ -45,6 +48,11 @@ export const GITLAB_SETTING_DOCS: Record<
   { description: string; default: string | undefined }
 > = {
   'default-image': { description: 'Job image when the job names none', default: DEFAULT_JOB_IMAGE },
+  'helper-image': {
+    description:
+      "Image of the helper container that runs the stages needing git or gitlab-runner (get_sources, caches, artifacts); it needs bash or sh and git. The runner host's gitlab-runner binary is mounted into it read-only",
+    default: DEFAULT_HELPER_IMAGE,
+  },
   'dind-images': {
     description:
       'More service images to run as secure DinD sessions (comma-separated in the environment; a repository matches every tag). docker:*dind* always is one',
@@ -74,6 +82,7 @@ export const GITLAB_SETTING_DOCS: Record<
 
 export interface GitlabSettings {
   readonly defaultImage: string;
+  readonly helperImage: string;
   readonly dindImages: readonly string[];
   readonly stateDir: string;
   readonly buildsDir: string;
@@ -253,6 +262,7 @@ function parseSettings(sources: Map<DriverSettingName, Source>): GitlabSettings 
 
   return {
     defaultImage: image('default-image'),
+    helperImage: image('helper-image'),
     dindImages,
     stateDir: directory('state-dir'),
     buildsDir: directory('builds-dir'),

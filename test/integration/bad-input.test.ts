@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUSYBOX_IMAGE, engineReady, hostDocker } from '../support/engine.js';
+import { BASE_IMAGE, BUSYBOX_IMAGE, engineReady, hostDocker } from '../support/engine.js';
 import { GitHubRunnerJob } from '../support/github-runner.js';
 import { RunnerJob, resourcesOf } from '../support/gitlab-runner.js';
 
@@ -108,6 +108,7 @@ describe.runIf(engineReady)('bad input is refused before anything is created', (
         settingsFile,
         JSON.stringify({
           'default-image': BUSYBOX_IMAGE,
+          'helper-image': BASE_IMAGE,
           'state-dir': join(settingsDir, 'state'),
           'builds-dir': join(settingsDir, 'builds'),
           'cache-dir': join(settingsDir, 'cache'),
@@ -154,10 +155,10 @@ describe.runIf(engineReady)('bad input is refused before anything is created', (
         const log = prepared.stdout + prepared.stderr;
         if (warned) expect(log).toContain(`the job sets ${variable}=`);
         // The forger's resources carry its own trusted identity; the bystander's are untouched.
-        expect((await resourcesOf(forger.jobId)).containers).toHaveLength(1);
+        expect((await resourcesOf(forger.jobId)).containers).toHaveLength(2);
         expect((await forger.cleanup()).code).toBe(0);
         expect(await resourcesOf(bystander.jobId)).toEqual(before);
-        expect(before.containers).toHaveLength(1);
+        expect(before.containers).toHaveLength(2);
       } finally {
         await forger.dispose();
       }

@@ -4,14 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  BUSYBOX_IMAGE,
-  DOCKER_CLI,
-  RUNNER_IMAGE,
-  engineReady,
-  hostDocker,
-  TEST_RUNTIME,
-} from '../support/engine.js';
+import { BUSYBOX_IMAGE, RUNNER_IMAGE, engineReady, hostDocker, TEST_RUNTIME } from '../support/engine.js';
 import {
   BUILD_FAILURE,
   JOB_LABEL,
@@ -19,6 +12,7 @@ import {
   ROLE_LABEL,
   RunnerJob,
   SYSTEM_FAILURE,
+  busyboxRepository,
   expectOnlyCacheLeft,
   removeProjectCache,
   withSettings,
@@ -29,7 +23,7 @@ const DIND_JOB = (projectId: string): JobSpec => ({
   image: RUNNER_IMAGE,
   services: [{ name: 'docker:dind' }],
   // The "repository" holds the image to run: the inner daemon has no registry to pull from.
-  getSources: `DOCKER_HOST=unix:///var/run/docker.sock ${DOCKER_CLI} save ${BUSYBOX_IMAGE} -o busybox.tar`,
+  repository: busyboxRepository,
   script: [
     'echo "client: DOCKER_HOST=$DOCKER_HOST DOCKER_TLS_VERIFY=$DOCKER_TLS_VERIFY DOCKER_CERT_PATH=$DOCKER_CERT_PATH"',
     'docker load -i busybox.tar',

@@ -4,16 +4,18 @@
  * protected ref or another concurrency id must get exactly what its own job response gives it.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUSYBOX_IMAGE, DOCKER_CLI, RUNNER_IMAGE, engineReady, hostDocker } from '../support/engine.js';
+import { BUSYBOX_IMAGE, RUNNER_IMAGE, engineReady, hostDocker } from '../support/engine.js';
 import {
   CACHE_KEY_LABEL,
   JOB_LABEL,
   ROLE_LABEL,
   RunnerJob,
   SYSTEM_FAILURE,
+  busyboxRepository,
   expectOnlyCacheLeft,
   removeProjectCache,
   resourcesOf,
@@ -32,7 +34,7 @@ function dindJob(
     projectId,
     image: RUNNER_IMAGE,
     services: [{ name: 'docker:dind' }],
-    getSources: `DOCKER_HOST=unix:///var/run/docker.sock ${DOCKER_CLI} save ${BUSYBOX_IMAGE} -o busybox.tar`,
+    repository: busyboxRepository,
     script,
     ...options,
   };
@@ -175,7 +177,8 @@ describe.runIf(engineReady)('GitLab driver trust boundary', () => {
         await running.config();
         expect((await running.prepare()).code).toBe(0);
         const before = await resourcesOf(running.jobId);
-        expect(before.containers).toHaveLength(1);
+        // The job container and the helper container.
+        expect(before.containers.map((name) => name.replace(/.*-/, '')).sort()).toEqual(['helper', 'job']);
         expect(before.networks).toHaveLength(1);
 
         await forger.config();
@@ -229,7 +232,39 @@ describe.runIf(engineReady)('GitLab driver trust boundary', () => {
     });
   });
 
-  it("leaves no process of a host stage behind when the runner SIGKILLs the driver's process group", async () => {
+  it('runs get_sources and the other git/gitlab-runner stages in a container, never on the runner host', async () => {
+    await withSettings(async (settingsFile) => {
+      const marker = join('/tmp', `host-marker-${randomBytes(6).toString('hex')}`);
+      const job = new RunnerJob(
+        {
+          projectId: newProjectId(),
+          image: BUSYBOX_IMAGE,
+          // What a job controls in get_sources: a pre_get_sources_script hook, or GIT_SSH_COMMAND.
+          getSources: [
+            `touch ${marker}`,
+            'if [ -e /var/run/docker.sock ]; then echo "engine socket: present"; else echo "engine socket: absent"; fi',
+            'echo "fetched into $PWD"',
+          ].join('\n'),
+          script: 'ls',
+        },
+        settingsFile,
+      );
+      try {
+        await job.config();
+        expect((await job.prepare()).code).toBe(0);
+        const { build } = await job.stages();
+        expect(build.code, job.log.join('\n')).toBe(0);
+        const log = job.log.join('\n');
+        expect(log).toContain('engine socket: absent');
+        expect(log).toContain(`fetched into ${job.projectDir}`);
+        expect(existsSync(marker)).toBe(false);
+      } finally {
+        await job.dispose();
+      }
+    });
+  });
+
+  it("leaves no process of a stage behind once the runner SIGKILLs the driver's process group and cleans up", async () => {
     await withSettings(async (settingsFile) => {
       const marker = `stage-marker-${randomBytes(6).toString('hex')}`;
       const job = new RunnerJob(
@@ -255,9 +290,10 @@ describe.runIf(engineReady)('GitLab driver trust boundary', () => {
         );
         expect(killed, job.log.join('\n')).toBe(true);
         expect(stage.code).toBeNull();
-        // Give the kernel a moment to deliver the kill, then look for the stage's process.
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        // What the runner does next: cleanup_exec.
+        expect((await job.cleanup()).code).toBe(0);
         expect(await processesNamed(marker)).toEqual([]);
+        await expectOnlyCacheLeft(job.jobId);
       } finally {
         await job.dispose();
       }

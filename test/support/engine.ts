@@ -13,6 +13,8 @@ const execFileAsync = promisify(execFile);
 export const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 export const RUNNER_IMAGE = 'secure-dind/runner-image:dev';
 export const BUSYBOX_IMAGE = 'secure-dind/busybox:test';
+/** Debian (debootstrap) with bash: the GitLab helper image in tests, standing in for GitLab's own. */
+export const BASE_IMAGE = 'secure-dind/base:bookworm';
 export const TEST_RUNTIME = 'sysbox-runc';
 
 /** The environment for the docker CLI against the host engine, whatever the caller's DOCKER_* say. */

@@ -9,11 +9,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
-import { BUSYBOX_IMAGE, RUNNER_IMAGE, TEST_RUNTIME, hostDocker } from './engine.js';
+import { BASE_IMAGE, BUSYBOX_IMAGE, RUNNER_IMAGE, TEST_RUNTIME, hostDocker } from './engine.js';
 
 export const CLI = resolve(process.env.SECURE_DIND_CLI ?? 'dist/cli.js');
 // Deliberately not 1 and 2: the driver must take them from the environment.
@@ -64,8 +64,10 @@ export interface JobSpec {
   /** Bodies of the user's stages (as .gitlab-ci.yml would give them). */
   readonly script: string;
   readonly afterScript?: string;
-  /** Host-side get_sources body (stands in for the clone). */
+  /** get_sources body, run in the helper container (stands in for the clone). */
   readonly getSources?: string;
+  /** Puts the repository's files into the project directory on the host before get_sources. */
+  readonly repository?: (projectDir: string) => Promise<void>;
   /** git_info.protected in the job response (what the server says about the ref). */
   readonly protectedRef?: boolean;
   /**
@@ -82,7 +84,7 @@ export class RunnerJob {
   readonly jobId = String(randomInt(100_000_000, 999_999_999));
   private root = '';
   private env: NodeJS.ProcessEnv = {};
-  private projectDir = '';
+  projectDir = '';
   private scripts = 0;
   readonly log: string[] = [];
 
@@ -207,6 +209,10 @@ export class RunnerJob {
     const ok = async (stage: string, body: string) =>
       expect((await this.run(stage, body)).code, this.log.join('\n')).toBe(0);
     await ok('prepare_script', 'echo "Running on $(hostname)"');
+    if (this.spec.repository) {
+      await mkdir(this.projectDir, { recursive: true });
+      await this.spec.repository(this.projectDir);
+    }
     await ok(
       'get_sources',
       `mkdir -p "$CI_PROJECT_DIR" && cd "$CI_PROJECT_DIR"\n${this.spec.getSources ?? 'echo fetched'}`,
@@ -263,14 +269,23 @@ export async function resourcesOf(jobId: string): Promise<Leftovers> {
     )
       .split('\n')
       .filter(Boolean);
+  // One at a time: other tests' resources may vanish between the listing and the look.
   const inspect = async (kind: string, list: string[]) =>
-    list.length === 0
-      ? []
-      : (JSON.parse(await hostDocker([kind, 'inspect', ...list])) as {
-          Name: string;
-          Labels?: Record<string, string>;
-          Config?: { Labels: Record<string, string> };
-        }[]);
+    (
+      await Promise.all(
+        list.map((id) =>
+          hostDocker([kind, 'inspect', id]).then(
+            (text) =>
+              JSON.parse(text) as {
+                Name: string;
+                Labels?: Record<string, string>;
+                Config?: { Labels: Record<string, string> };
+              }[],
+            () => [],
+          ),
+        ),
+      )
+    ).flat();
   const containers = (await inspect('container', await ids('container'))).filter((c) =>
     mine(c.Config?.Labels ?? null),
   );
@@ -311,6 +326,7 @@ export async function withSettings<T>(work: (settingsFile: string, dir: string) 
       // Maps docker:dind (absent here, no registry) to the development DinD image.
       image: RUNNER_IMAGE,
       'default-image': BUSYBOX_IMAGE,
+      'helper-image': BASE_IMAGE,
       'state-dir': join(dir, 'state'),
       'builds-dir': join(dir, 'builds'),
       'cache-dir': join(dir, 'cache'),
@@ -323,4 +339,9 @@ export async function withSettings<T>(work: (settingsFile: string, dir: string) 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The repository of the DinD test jobs: the image to run (the inner daemon has no registry). */
+export async function busyboxRepository(projectDir: string): Promise<void> {
+  await hostDocker(['save', BUSYBOX_IMAGE, '-o', join(projectDir, 'busybox.tar')]);
 }

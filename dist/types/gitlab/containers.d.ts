@@ -1,4 +1,6 @@
-/** The job and plain service containers of a GitLab job, as Engine API create bodies. Pure. */
+/** The job, helper and plain service containers of a GitLab job, as Engine API create bodies. Pure. */
+/** PID 1 of the job and helper containers: waits until stopped; scripts run beside it as execs. */
+export declare const JOB_CONTAINER_KEEPER: string[];
 export interface JobContainerSpec {
     readonly image: string;
     readonly labels: Readonly<Record<string, string>>;

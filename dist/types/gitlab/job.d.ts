@@ -19,6 +19,8 @@ export interface JobContext {
     readonly namePrefix: string;
     readonly networkName: string;
     readonly jobContainerName: string;
+    /** Where the stages that need git or gitlab-runner run (never the runner host). */
+    readonly helperContainerName: string;
     /** Hostname of the job container (what `config` reports to the runner). */
     readonly hostname: string;
     /** Parent of the project's builds directories; one leased slot below it per running job. */

@@ -4,8 +4,6 @@ import { type CleanupDependencies } from './cleanup.js';
 import { type JobContext } from './job.js';
 import { type ServiceDefinition } from './services.js';
 import type { GitlabSettings } from './settings.js';
-/** PID 1 of the job container: waits until stopped; scripts run beside it as execs. */
-export declare const JOB_CONTAINER_KEEPER: string[];
 export declare const DIND_PORT = 2376;
 export interface PrepareDependencies extends CleanupDependencies {
     readonly launch: (config: SessionConfig, options: LaunchOptions) => Promise<Session>;

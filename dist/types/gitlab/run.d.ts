@@ -2,14 +2,14 @@ import type { DockerEngine } from '../engine/docker.js';
 import type { Logger } from '../session/types.js';
 import type { Outcome } from './exit.js';
 import type { JobContext } from './job.js';
-/** Stages GitLab documents as needing gitlab-runner or git: they run on the runner host. */
-export declare const HOST_STAGES: ReadonlySet<string>;
-export type StageLocation = 'host' | 'container';
+/** Stages GitLab documents as needing gitlab-runner or git: they run in the helper container. */
+export declare const HELPER_STAGES: ReadonlySet<string>;
+export type StageLocation = 'helper' | 'job';
 /** build_script, step_script, step_*, after_script and unknown stages: the job container. */
 export declare function stageLocation(stage: string): StageLocation;
 /** Reads the script from stdin with bash when the image has it, else sh (as GitLab's Docker executor). */
 export declare const CONTAINER_SHELL: string[];
-/** Signals every process of the job container but its PID 1 (kill -1 spares init and the caller). */
+/** Signals every process of the container but its PID 1 (kill -1 spares init and the caller). */
 export declare const signalAllCommand: (signal: "TERM" | "KILL") => string[];
 export interface RunDependencies {
     readonly engine: DockerEngine;
@@ -17,10 +17,7 @@ export interface RunDependencies {
     readonly signal: AbortSignal;
     readonly stdout: NodeJS.WritableStream;
     readonly stderr: NodeJS.WritableStream;
-    readonly env: NodeJS.ProcessEnv;
     /** How long stopped processes get after SIGTERM before SIGKILL. */
     readonly graceMs?: number;
 }
 export declare function runStage(context: JobContext, scriptPath: string, stage: string, deps: RunDependencies): Promise<Outcome>;
-/** Every process below pid, from the parent ids in /proc (Linux). */
-export declare function descendantPids(pid: number): Promise<number[]>;

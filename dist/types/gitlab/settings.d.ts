@@ -3,16 +3,19 @@ export declare const CONFIG_PATH_ENV = "SECURE_DIND_GITLAB_CONFIG";
 /** The session settings an administrator may set (the cache key is derived per project). */
 export declare const SESSION_SETTING_NAMES: ("mtu" | "runtime" | "image" | "cache" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots")[];
 type SessionSettingName = Exclude<SettingName, 'cache-key'>;
-export declare const GITLAB_SETTING_NAMES: readonly ["default-image", "dind-images", "state-dir", "builds-dir", "cache-dir", "install-runtime", "trust-job-variables"];
+export declare const GITLAB_SETTING_NAMES: readonly ["default-image", "helper-image", "dind-images", "state-dir", "builds-dir", "cache-dir", "install-runtime", "trust-job-variables"];
 type GitlabSettingName = (typeof GITLAB_SETTING_NAMES)[number];
 export type DriverSettingName = GitlabSettingName | SessionSettingName;
 export declare const DEFAULT_JOB_IMAGE = "docker:27.5.1-cli";
+/** GitLab's own helper image (git, git-lfs, ca-certificates), as the Docker executor uses it. */
+export declare const DEFAULT_HELPER_IMAGE: string;
 export declare const GITLAB_SETTING_DOCS: Record<GitlabSettingName, {
     description: string;
     default: string | undefined;
 }>;
 export interface GitlabSettings {
     readonly defaultImage: string;
+    readonly helperImage: string;
     readonly dindImages: readonly string[];
     readonly stateDir: string;
     readonly buildsDir: string;

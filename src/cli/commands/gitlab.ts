@@ -148,7 +148,6 @@ export const gitlabCommand: CliCommand = {
                 signal,
                 stdout: io.stdout,
                 stderr: io.stderr,
-                env: io.env,
               }),
             (signal) => stageLog.warn(`received ${signal}`),
           );

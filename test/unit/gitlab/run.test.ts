@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stageLocation } from '../../../src/gitlab/run.js';
 
 describe('stage routing', () => {
-  // Stages GitLab documents as needing gitlab-runner or git run on the runner host.
+  // Stages GitLab documents as needing gitlab-runner or git run in the helper container, never on the host.
   it.each([
     'prepare_script',
     'get_sources',
@@ -14,8 +14,8 @@ describe('stage routing', () => {
     'upload_artifacts_on_success',
     'upload_artifacts_on_failure',
     'cleanup_file_variables',
-  ])('%s runs on the runner host', (stage) => {
-    expect(stageLocation(stage)).toBe('host');
+  ])('%s runs in the helper container', (stage) => {
+    expect(stageLocation(stage)).toBe('helper');
   });
 
   // The user's own scripts, and any stage a future runner invents, run in the job container.
@@ -28,6 +28,6 @@ describe('stage routing', () => {
     'prepare_executor',
     'some_future_stage',
   ])('%s runs in the job container', (stage) => {
-    expect(stageLocation(stage)).toBe('container');
+    expect(stageLocation(stage)).toBe('job');
   });
 });

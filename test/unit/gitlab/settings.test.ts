@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTING_DOCS } from '../../../src/core/config.js';
 import { SystemError } from '../../../src/core/errors.js';
-import { CONFIG_PATH_ENV, GITLAB_SETTING_DOCS, loadSettings } from '../../../src/gitlab/settings.js';
+import { readFileSync } from 'node:fs';
+import {
+  CONFIG_PATH_ENV,
+  GITLAB_SETTING_DOCS,
+  GITLAB_SETTING_NAMES,
+  loadSettings,
+} from '../../../src/gitlab/settings.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -79,5 +85,22 @@ describe('GitLab driver settings', () => {
 
   it('refuses a settings file that cannot be read', () => {
     expect(() => loadSettings({}, join(dir, 'missing.json'))).toThrow(/configuration file/);
+  });
+});
+
+describe('README', () => {
+  it('has a row for every driver setting, with its environment variable', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../../README.md'), 'utf8');
+    const missing = GITLAB_SETTING_NAMES.filter(
+      (name) =>
+        !readme
+          .split('\n')
+          .some(
+            (line) =>
+              line.startsWith(`| \`${name}\``) &&
+              line.includes(`SECURE_DIND_${name.toUpperCase().replace(/-/g, '_')}`),
+          ),
+    );
+    expect(missing).toEqual([]);
   });
 });

@@ -1,0 +1,7 @@
+import type { DockerEngine } from '../engine/docker.js';
+import type { JobContext } from './job.js';
+/**
+ * Starts the helper container, with only the builds and cache directories (at the same paths, as the runner's scripts expect) and the host's
+ * gitlab-runner binary, read-only, at the path the scripts call it by.
+ */
+export declare function startHelperContainer(context: JobContext, image: string, buildsDir: string, labels: Record<string, string>, engine: DockerEngine): Promise<void>;
