@@ -30,6 +30,27 @@ const common = {
   external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
 };
 
+/**
+ * Code our entry points can never reach, replaced by a stub that throws if it ever is: dockerode's
+ * ssh:// transport (the config parser refuses ssh:// engine hosts) and BuildKit session support
+ * (gRPC, protobuf), and @actions/core's OIDC client (getIDToken is not used). Loading them cost
+ * every Action step tens of MiB of memory and start-up time for nothing.
+ */
+const UNREACHABLE = /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader|protobufjs|@actions\/http-client)(\/.*)?$/;
+const unreachable = {
+  name: 'unreachable-features',
+  setup(build) {
+    build.onResolve({ filter: UNREACHABLE }, (args) => ({ path: args.path, namespace: 'unreachable' }));
+    build.onLoad({ filter: /.*/, namespace: 'unreachable' }, (args) => ({
+      contents: [
+        `const fail = () => { throw new Error(${JSON.stringify(`${args.path} is not part of the secure-dind bundle`)}); };`,
+        "module.exports = new Proxy(fail, { get: (_target, key) => (key === '__esModule' ? false : fail) });",
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 const outdir = process.env.SECURE_DIND_BUILD_OUTDIR ?? 'dist';
 await rm(outdir, { recursive: true, force: true });
 await build({
@@ -42,6 +63,7 @@ await build({
   },
   outdir,
   splitting: false,
+  plugins: [unreachable],
 });
 
 // Type declarations for the library API (package.json "types").

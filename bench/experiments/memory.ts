@@ -196,8 +196,13 @@ async function run(ctx: BenchContext): Promise<ExperimentOutcome> {
   }
 }
 
+/** Peak RSS budget of the launching and the tearing-down process: a runner runs many of them. */
+const PEAK_RSS_TARGET_MIB = 60;
+
 function memoryOutcome(all: readonly MemorySample[], launcher: Launcher): ExperimentOutcome {
   const sources = [...new Set(all.flatMap((s) => s.sources))];
+  const up = figure('memory-up-peak', launcher.upLabel, 'MiB', all.map((s) => s.upMiB));
+  const down = figure('memory-down-peak', launcher.downLabel, 'MiB', all.map((s) => s.downMiB));
   return {
     method: [
       `Entry point: ${launcher.label}, run with node ${process.version} as the Actions runner runs a node action ` +
@@ -210,18 +215,8 @@ function memoryOutcome(all: readonly MemorySample[], launcher: Launcher): Experi
         "inner containers get cgroups outside the DinD container's own, so only dockerd and containerd count here.",
     ],
     figures: [
-      figure(
-        'memory-up-peak',
-        launcher.upLabel,
-        'MiB',
-        all.map((s) => s.upMiB),
-      ),
-      figure(
-        'memory-down-peak',
-        launcher.downLabel,
-        'MiB',
-        all.map((s) => s.downMiB),
-      ),
+      up,
+      down,
       figure(
         'memory-dind-idle',
         'DinD container idle memory (as docker stats shows)',
@@ -236,7 +231,12 @@ function memoryOutcome(all: readonly MemorySample[], launcher: Launcher): Experi
       ),
     ],
     ratios: [],
-    targets: [],
+    targets: [up, down].map((peak) => ({
+      id: peak.id,
+      goal: `${peak.label} <= ${PEAK_RSS_TARGET_MIB} MiB`,
+      measured: `${peak.summary.median.toFixed(1)} MiB`,
+      met: peak.summary.median <= PEAK_RSS_TARGET_MIB,
+    })),
     findings: [`measured entry point: ${launcher.label}`],
   };
 }

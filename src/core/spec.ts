@@ -81,11 +81,12 @@ export function daemonContainerSpec(input: DaemonSpecInput): ContainerCreateBody
 }
 
 /**
- * How long a job's leftover containers get between SIGTERM and SIGKILL at teardown: they are not
- * worth waiting for, and the rest of the grace period is for dockerd to flush /var/lib/docker.
+ * How long a job's leftover containers get between SIGTERM and SIGKILL at teardown: the job is over,
+ * a second is enough for a well-behaved process to exit, and the rest of the grace period is for
+ * dockerd to flush /var/lib/docker. With a stop timeout under 2 s they are killed at once.
  */
 export function innerContainerStopSeconds(stopTimeoutSeconds: number): number {
-  return Math.max(1, Math.min(3, Math.floor(stopTimeoutSeconds / 2)));
+  return Math.min(1, Math.floor(stopTimeoutSeconds / 2));
 }
 
 /** The inner daemon.json: the user's settings plus the ones secure-dind owns. */

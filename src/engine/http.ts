@@ -1,21 +1,15 @@
 /**
- * The only module that does HTTP: talks to a session's inner Docker daemon over mutual TLS, and
- * downloads runtime packages.
+ * Talks to a session's inner Docker daemon over mutual TLS (readiness pings and the few API calls
+ * teardown and the cache budget need), with Node's own https client: every launch and every post
+ * step loads this, and a second HTTP stack would cost each of them memory and start-up time.
  *
- * Every call builds its own undici Agent pinned to the session's CA and client certificate and
- * destroys it before returning, so no keep-alive socket outlives the call and the process exits
- * promptly.
+ * Every call uses its own agent pinned to the session's CA and client certificate and destroys it
+ * before returning, so no keep-alive socket outlives the call and the process exits promptly.
  */
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { dirname } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Agent, interceptors, request } from 'undici';
 import { SystemError } from '../core/errors.js';
-import type { Downloader } from '../runtime/host.js';
 
 /** PEM contents (not paths) of the client side of a session's certificates. */
 export interface TlsClientFiles {
@@ -213,34 +207,46 @@ async function withAgent<R>(
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   const agent = new Agent({
-    connect: {
-      ca: tls.ca,
-      cert: tls.cert,
-      key: tls.key,
-      rejectUnauthorized: true,
-      timeout: timeoutMs,
-      // SNI and the certificate check use `servername` when given, else the host; an IP address
-      // is checked against the IP SANs and sent as no SNI at all (SNI carries host names only).
-      ...serverNameOption(address),
-    },
-    connections: 1,
-    pipelining: 1,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
+    rejectUnauthorized: true,
+    keepAlive: false,
+    maxSockets: 1,
   });
-  const call: Call = async (method, path, body) => {
-    const response = await request(`${origin}${path}`, {
-      method,
-      dispatcher: agent,
-      signal: combined,
-      headers:
-        body === undefined
-          ? { accept: 'application/json' }
-          : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+  const call: Call = (method, path, body) =>
+    new Promise<Answer>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const outgoing = request(
+        {
+          host: address.host,
+          port: address.port,
+          method,
+          path,
+          agent,
+          signal: combined,
+          timeout: timeoutMs,
+          // SNI and the certificate check use `servername` when given, else the host; an IP address
+          // is checked against the IP SANs and sent as no SNI at all (SNI carries host names only).
+          ...serverNameOption(address),
+          headers:
+            payload === undefined
+              ? { accept: 'application/json' }
+              : { accept: 'application/json', 'content-type': 'application/json' },
+        },
+        (response: IncomingMessage) => {
+          readLimited(response).then(
+            (text) => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }),
+            reject,
+          );
+        },
+      );
+      outgoing.on('timeout', () =>
+        outgoing.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })),
+      );
+      outgoing.on('error', reject);
+      outgoing.end(payload);
     });
-    return { status: response.statusCode, headers: response.headers, text: await readLimited(response.body) };
-  };
   try {
     return await work(call);
   } catch (error) {
@@ -257,7 +263,7 @@ async function withAgent<R>(
     const detail = messageOf(error);
     throw new DaemonCallError(`the Docker daemon at ${origin} failed: ${detail}`, detail, error);
   } finally {
-    await agent.destroy().catch(() => undefined);
+    agent.destroy();
   }
 }
 
@@ -265,14 +271,7 @@ async function withAgent<R>(
 function isAbortOrTimeout(error: unknown, timeout: AbortSignal): boolean {
   if (error === timeout.reason) return true;
   const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
-  return (
-    name === 'AbortError' ||
-    name === 'TimeoutError' ||
-    code === 'UND_ERR_ABORTED' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT' ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT'
-  );
+  return name === 'AbortError' || name === 'TimeoutError' || code === 'ABORT_ERR';
 }
 
 /** A failed call to the daemon; `detail` is the message without the address, for waitForDaemon. */
@@ -296,7 +295,7 @@ function hintFor(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   const text = messages.join(' ');
-  if (codes.includes('UND_ERR_SOCKET') || /alert (bad|unknown|certificate)/i.test(text)) {
+  if (codes.includes('ECONNRESET') || /alert (bad|unknown|certificate)|socket hang up/i.test(text)) {
     return "The daemon closed the TLS connection: it may not accept this client certificate (a different session's certificates?).";
   }
   if (codes.some((code) => code.startsWith('ERR_TLS_CERT') || /CERT|SIGNATURE|ISSUER/.test(code))) {
@@ -379,7 +378,7 @@ function summarize(text: string): string {
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat || '(empty body)';
 }
 
-/** An error's message with its code, followed by those of its causes (undici nests them). */
+/** An error's message with its code, followed by those of its causes. */
 function messageOf(error: unknown): string {
   if (error instanceof DaemonCallError) return error.detail;
   if (!(error instanceof Error)) return String(error);
@@ -393,124 +392,4 @@ function messageOf(error: unknown): string {
     current = (current as { cause?: unknown }).cause;
   }
   return parts.join(': ');
-}
-
-/*
- * HTTPS downloads with undici: follows redirects (GitHub release assets redirect to a CDN), retries
- * network errors and 5xx/429 answers with exponential backoff, shows progress on a terminal, and
- * computes the sha256 of what it writes. The caller decides what a digest mismatch means.
- */
-
-export interface DownloaderOptions {
-  /** Extra trusted CA certificates (PEM), e.g. a proxy's or a test server's. */
-  readonly ca?: string | readonly string[];
-  /** Attempts in all (first try included); default 4. */
-  readonly attempts?: number;
-  /** First backoff delay; doubles after each failure. Default 1 s. */
-  readonly backoffMs?: number;
-  /** Where progress goes; only drawn when it is a terminal. */
-  readonly progress?: NodeJS.WritableStream;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly timeoutMs?: number;
-}
-
-class HttpStatusError extends Error {
-  constructor(
-    readonly status: number,
-    url: string,
-  ) {
-    super(`HTTP ${status} from ${url}`);
-  }
-}
-
-export function createDownloader(options: DownloaderOptions = {}): Downloader {
-  const attempts = Math.max(1, options.attempts ?? 4);
-  const backoff = options.backoffMs ?? 1000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
-  const ca =
-    options.ca === undefined
-      ? undefined
-      : Array.isArray(options.ca)
-        ? [...options.ca]
-        : [options.ca as string];
-  const dispatcher = new Agent({
-    connect: ca ? { ca: [...(ca as string[])] } : {},
-    headersTimeout: options.timeoutMs ?? 60_000,
-    bodyTimeout: options.timeoutMs ?? 60_000,
-  }).compose(interceptors.redirect({ maxRedirections: 5 }));
-
-  async function once(url: string, destination: string) {
-    const response = await request(url, { method: 'GET', dispatcher });
-    if (response.statusCode >= 400) {
-      await response.body.dump().catch(() => undefined);
-      throw new HttpStatusError(response.statusCode, url);
-    }
-    const total = Number(response.headers['content-length'] ?? NaN);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const tty =
-      options.progress && (options.progress as { isTTY?: boolean }).isTTY ? options.progress : undefined;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        if (tty)
-          tty.write(
-            `\r  downloaded ${formatBytes(bytes)}${Number.isFinite(total) ? ` of ${formatBytes(total)}` : ''}`,
-          );
-        callback(null, chunk);
-      },
-    });
-    const partial = `${destination}.part`;
-    await mkdir(dirname(destination), { recursive: true });
-    try {
-      await pipeline(response.body, meter, createWriteStream(partial, { mode: 0o644 }));
-      if (Number.isFinite(total) && bytes !== total)
-        throw new Error(`short read: ${bytes} of ${total} bytes`);
-      await rename(partial, destination);
-    } catch (error) {
-      await rm(partial, { force: true });
-      throw error;
-    } finally {
-      if (tty) tty.write('\n');
-    }
-    return { bytes, sha256: hash.digest('hex') };
-  }
-
-  return {
-    async download(url, destination) {
-      let lastError: unknown;
-      for (let attempt = 1; attempt <= attempts; attempt++) {
-        try {
-          return await once(url, destination);
-        } catch (error) {
-          lastError = error;
-          const retryable =
-            !(error instanceof HttpStatusError) || error.status >= 500 || error.status === 429;
-          if (!retryable || attempt === attempts) break;
-          options.progress?.write(`  download attempt ${attempt} failed (${describe(error)}); retrying\n`);
-          await sleep(backoff * 2 ** (attempt - 1));
-        }
-      }
-      throw new SystemError(`download of ${url} failed: ${describe(lastError)}`, {
-        cause: lastError,
-        hint:
-          lastError instanceof HttpStatusError
-            ? 'check the URL (or --url / SECURE_DIND_SYSBOX_URL) and that this host may reach it'
-            : 'check this host can reach the URL (proxy, DNS, firewall); a private CA can be trusted with NODE_EXTRA_CA_CERTS',
-      });
-    },
-  };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
-  }
-  return String(error);
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }

@@ -3,7 +3,7 @@
  * installs Sysbox when allowed and root; otherwise fails with the fix in the hint. There is no
  * fallback to a weaker runtime.
  */
-import { createDownloader } from '../engine/http.js';
+import { createDownloader } from './download.js';
 import { SystemError } from '../core/errors.js';
 import { DEFAULT_ENGINE_HOST, DockerEngine } from '../engine/docker.js';
 import { createDockerProbe } from './probe.js';

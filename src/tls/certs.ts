@@ -1,7 +1,7 @@
 /**
  * Per-session TLS material for the inner Docker daemon: a fresh certificate authority per session,
  * a server certificate for the daemon and a client certificate for the job, all ECDSA P-256 with
- * SHA-256 signatures, made in-process.
+ * SHA-256 signatures, made in-process with WebCrypto and a small DER writer (der.ts).
  *
  * The CA private key is generated non-extractable: it lives only inside the CertAuthority object
  * (and WebCrypto), cannot be exported even by mistake, and is gone once that object is dropped.
@@ -10,9 +10,24 @@ import { constants as fsConstants } from 'node:fs';
 import { chmod, lstat, mkdir, open } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { KeyObject, randomBytes, webcrypto } from 'node:crypto';
-import type * as X509 from '@peculiar/x509';
+import { KeyObject, createHash, randomBytes, webcrypto } from 'node:crypto';
 import { BadInputError, SystemError } from '../core/errors.js';
+import {
+  bitString,
+  boolean,
+  ecdsaSignature,
+  explicit,
+  implicit,
+  namedBits,
+  objectIdentifier,
+  octetString,
+  sequence,
+  set,
+  smallInteger,
+  time,
+  unsignedInteger,
+  utf8String,
+} from './der.js';
 
 export interface CertRequest {
   serverDnsNames: readonly string[];
@@ -55,14 +70,24 @@ export const DEFAULT_VALIDITY_MS = 7 * 24 * 60 * 60 * 1000;
 /** notBefore is set this far in the past so a peer whose clock lags a little still accepts. */
 export const CLOCK_SKEW_MS = 60 * 1000;
 
-/**
- * The WebCrypto implementation handed to @peculiar/x509 on every call, so nothing depends on the
- * library's global provider singleton having been set up (or replaced) by someone else.
- */
-const subtleProvider: webcrypto.Crypto = webcrypto;
-
+const subtle = webcrypto.subtle;
 const EC_KEY: webcrypto.EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 const SIGNING: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
+
+const OID = {
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  commonName: '2.5.4.3',
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  authorityKeyIdentifier: '2.5.29.35',
+  extendedKeyUsage: '2.5.29.37',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+} as const;
+/** KeyUsage bit numbers (RFC 5280, 4.2.1.3). */
+const KEY_USAGE = { digitalSignature: 0, keyAgreement: 4, keyCertSign: 5, cRLSign: 6 } as const;
 
 /**
  * A new certificate authority valid from a minute before `now` for `validFor` ms. Its private key
@@ -76,28 +101,23 @@ export async function makeCertAuthority(
   const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
   const notAfter = new Date(now.getTime() + validFor);
 
-  const x509 = await loadX509();
   const keys = await generateKeys(false);
-  // One Name object for the CA's subject and every leaf's issuer, so both encode byte for byte
-  // alike (Go's crypto/x509 matches issuer to subject on the raw bytes).
-  const name = new x509.Name(`CN=secure-dind session CA ${randomBytes(6).toString('hex')}`);
-  const caCert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: randomSerial(),
-      name,
-      notBefore,
-      notAfter,
-      keys,
-      signingAlgorithm: SIGNING,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, 0, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, subtleProvider),
-      ],
-    },
-    subtleProvider,
-  );
-  const certPem = pem(caCert.toString('pem'));
+  const caKeyId = await keyIdentifier(keys.publicKey);
+  // The CA's subject and every leaf's issuer are the same bytes (Go's crypto/x509 matches them raw).
+  const name = commonName(`secure-dind session CA ${randomBytes(6).toString('hex')}`);
+  const certPem = await certificate({
+    issuer: name,
+    subject: name,
+    notBefore,
+    notAfter,
+    publicKey: keys.publicKey,
+    signingKey: keys.privateKey,
+    extensions: [
+      extension(OID.basicConstraints, true, sequence(boolean(true), smallInteger(0))),
+      extension(OID.keyUsage, true, namedBits([KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign])),
+      extension(OID.subjectKeyIdentifier, false, octetString(caKeyId)),
+    ],
+  });
   const caPrivateKey = keys.privateKey;
 
   return {
@@ -113,10 +133,10 @@ export async function makeCertAuthority(
         );
       }
       const leafKeys = await generateKeys(true);
-      const extensions: X509.Extension[] = [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey, false, subtleProvider),
-        await x509.AuthorityKeyIdentifierExtension.create(keys.publicKey, false, subtleProvider),
+      const extensions = [
+        extension(OID.basicConstraints, true, sequence()),
+        extension(OID.subjectKeyIdentifier, false, octetString(await keyIdentifier(leafKeys.publicKey))),
+        extension(OID.authorityKeyIdentifier, false, sequence(implicit(0, caKeyId))),
       ];
       let subject: string;
       if (request.kind === 'server') {
@@ -125,19 +145,17 @@ export async function makeCertAuthority(
         if (dnsNames.length === 0 && ips.length === 0) {
           throw new BadInputError('server certificate names', '', 'at least one DNS name or IP address');
         }
-        subject = `CN=${dnsNames[0] ?? 'secure-dind daemon'}`;
+        subject = dnsNames[0] ?? 'secure-dind daemon';
         extensions.push(
-          new x509.KeyUsagesExtension(
-            x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement,
-            true,
-          ),
-          new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-          new x509.SubjectAlternativeNameExtension(
-            [
-              ...dnsNames.map((value) => ({ type: 'dns' as const, value })),
-              ...ips.map((value) => ({ type: 'ip' as const, value })),
-            ],
+          extension(OID.keyUsage, true, namedBits([KEY_USAGE.digitalSignature, KEY_USAGE.keyAgreement])),
+          extension(OID.extendedKeyUsage, false, sequence(objectIdentifier(OID.serverAuth))),
+          extension(
+            OID.subjectAltName,
             false,
+            sequence(
+              ...dnsNames.map((dns) => implicit(2, Buffer.from(dns, 'ascii'))),
+              ...ips.map((ip) => implicit(7, ipBytes(ip))),
+            ),
           ),
         );
       } else {
@@ -148,29 +166,81 @@ export async function makeCertAuthority(
             'none (client certificates carry no subject alternative names)',
           );
         }
-        subject = 'CN=secure-dind client';
+        subject = 'secure-dind client';
         extensions.push(
-          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-          new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
+          extension(OID.keyUsage, true, namedBits([KEY_USAGE.digitalSignature])),
+          extension(OID.extendedKeyUsage, false, sequence(objectIdentifier(OID.clientAuth))),
         );
       }
-      const cert = await x509.X509CertificateGenerator.create(
-        {
-          serialNumber: randomSerial(),
-          subject,
-          issuer: name,
-          notBefore: request.notBefore,
-          notAfter: request.notAfter,
-          publicKey: leafKeys.publicKey,
-          signingKey: caPrivateKey,
-          signingAlgorithm: SIGNING,
-          extensions,
-        },
-        subtleProvider,
-      );
-      return { certPem: pem(cert.toString('pem')), keyPem: exportPkcs8(leafKeys.privateKey) };
+      const certPem = await certificate({
+        issuer: name,
+        subject: commonName(subject),
+        notBefore: request.notBefore,
+        notAfter: request.notAfter,
+        publicKey: leafKeys.publicKey,
+        signingKey: caPrivateKey,
+        extensions,
+      });
+      return { certPem, keyPem: exportPkcs8(leafKeys.privateKey) };
     },
   };
+}
+
+interface CertificateFields {
+  readonly issuer: Buffer;
+  readonly subject: Buffer;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly publicKey: webcrypto.CryptoKey;
+  readonly signingKey: webcrypto.CryptoKey;
+  readonly extensions: readonly Buffer[];
+}
+
+/** An X.509 v3 certificate (RFC 5280), ECDSA-SHA256-signed, as PEM. */
+async function certificate(fields: CertificateFields): Promise<string> {
+  const algorithm = sequence(objectIdentifier(OID.ecdsaWithSha256));
+  const tbs = sequence(
+    explicit(0, smallInteger(2)),
+    unsignedInteger(randomSerial()),
+    algorithm,
+    fields.issuer,
+    sequence(time(fields.notBefore), time(fields.notAfter)),
+    fields.subject,
+    Buffer.from(await subtle.exportKey('spki', fields.publicKey)),
+    explicit(3, sequence(...fields.extensions)),
+  );
+  const signature = Buffer.from(await subtle.sign(SIGNING, fields.signingKey, tbs));
+  const der = sequence(tbs, algorithm, bitString(ecdsaSignature(signature)));
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+function extension(oid: string, critical: boolean, value: Buffer): Buffer {
+  return sequence(objectIdentifier(oid), ...(critical ? [boolean(true)] : []), octetString(value));
+}
+
+function commonName(text: string): Buffer {
+  return sequence(set(sequence(objectIdentifier(OID.commonName), utf8String(text))));
+}
+
+/** RFC 5280's method 1: SHA-1 of the subject public key (the EC point). */
+async function keyIdentifier(publicKey: webcrypto.CryptoKey): Promise<Buffer> {
+  return createHash('sha1')
+    .update(Buffer.from(await subtle.exportKey('raw', publicKey)))
+    .digest();
+}
+
+/** The 4 or 16 octets of a (normalized) IP address, as iPAddress SANs carry them. */
+function ipBytes(ip: string): Buffer {
+  if (isIP(ip) === 4) return Buffer.from(ip.split('.').map(Number));
+  const [head = '', tail] = ip.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const high = groups(head);
+  const low = tail === undefined ? [] : groups(tail);
+  const all = [...high, ...new Array<number>(8 - high.length - low.length).fill(0), ...low];
+  const bytes = Buffer.alloc(16);
+  all.forEach((group, index) => bytes.writeUInt16BE(group, index * 2));
+  return bytes;
 }
 
 /**
@@ -224,7 +294,7 @@ export function serverCertFiles(certs: SessionCerts): Record<'ca.pem' | 'cert.pe
 }
 
 async function generateKeys(extractable: boolean): Promise<webcrypto.CryptoKeyPair> {
-  return await subtleProvider.subtle.generateKey(EC_KEY, extractable, ['sign', 'verify']);
+  return await subtle.generateKey(EC_KEY, extractable, ['sign', 'verify']);
 }
 
 /** PKCS#8 PEM ("BEGIN PRIVATE KEY"), which both node's tls and Go's tls.X509KeyPair (dockerd) load. */
@@ -232,25 +302,11 @@ function exportPkcs8(key: webcrypto.CryptoKey): string {
   return pem(KeyObject.from(key).export({ type: 'pkcs8', format: 'pem' }).toString());
 }
 
-let x509Module: Promise<typeof X509> | undefined;
-
-/**
- * @peculiar/x509 needs the reflect-metadata API (its dependency injection uses it) before it loads.
- * Loaded on first use only: it is the slowest import of the product, and only launches need it.
- */
-function loadX509(): Promise<typeof X509> {
-  x509Module ??= (async () => {
-    await import('reflect-metadata');
-    return await import('@peculiar/x509');
-  })();
-  return x509Module;
-}
-
-/** 128 random bits as a positive DER INTEGER with no leading zero octet (RFC 5280: ≤ 20 octets). */
-function randomSerial(): string {
+/** 128 random bits as a positive INTEGER with no leading zero octet (RFC 5280: ≤ 20 octets). */
+function randomSerial(): Buffer {
   const bytes = randomBytes(16);
   bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x01;
-  return bytes.toString('hex');
+  return bytes;
 }
 
 function checkValidity(validFor: number | undefined): number {

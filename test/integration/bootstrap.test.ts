@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBootstrapCommand } from '../../src/cli/commands/bootstrap.js';
 import { doctorCommand } from '../../src/cli/commands/doctor.js';
-import { createDownloader } from '../../src/engine/http.js';
+import { createDownloader } from '../../src/runtime/download.js';
 import { createDockerProbe } from '../../src/runtime/probe.js';
 import { DockerEngine } from '../../src/engine/docker.js';
 import { ensureRuntime } from '../../src/runtime/ensure.js';

@@ -1,4 +1,3 @@
-import type { Downloader } from '../runtime/host.js';
 /** PEM contents (not paths) of the client side of a session's certificates. */
 export interface TlsClientFiles {
     ca: string;
@@ -68,16 +67,3 @@ export declare function waitForDaemon(address: DaemonAddress, tls: TlsClientFile
  * An empty body resolves to undefined.
  */
 export declare function innerDaemonRequest<T>(address: DaemonAddress, tls: TlsClientFiles, method: 'GET' | 'POST', path: string, options?: InnerRequestOptions): Promise<T>;
-export interface DownloaderOptions {
-    /** Extra trusted CA certificates (PEM), e.g. a proxy's or a test server's. */
-    readonly ca?: string | readonly string[];
-    /** Attempts in all (first try included); default 4. */
-    readonly attempts?: number;
-    /** First backoff delay; doubles after each failure. Default 1 s. */
-    readonly backoffMs?: number;
-    /** Where progress goes; only drawn when it is a terminal. */
-    readonly progress?: NodeJS.WritableStream;
-    readonly sleep?: (ms: number) => Promise<void>;
-    readonly timeoutMs?: number;
-}
-export declare function createDownloader(options?: DownloaderOptions): Downloader;

@@ -1,6 +1,6 @@
 /** `secure-dind bootstrap [--version V] [--dry-run]`: installs or upgrades Sysbox CE on this host. */
 import { spawn } from 'node:child_process';
-import { createDownloader } from '../../engine/http.js';
+import { createDownloader } from '../../runtime/download.js';
 import { createDockerProbe } from '../../runtime/probe.js';
 import { DEFAULT_RUNTIME, DEFAULT_SYSBOX_VERSION, SYSBOX_RELEASES } from '../../runtime/compat.js';
 import { renderChecks } from '../../runtime/doctor.js';
