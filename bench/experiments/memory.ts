@@ -201,8 +201,18 @@ const PEAK_RSS_TARGET_MIB = 60;
 
 function memoryOutcome(all: readonly MemorySample[], launcher: Launcher): ExperimentOutcome {
   const sources = [...new Set(all.flatMap((s) => s.sources))];
-  const up = figure('memory-up-peak', launcher.upLabel, 'MiB', all.map((s) => s.upMiB));
-  const down = figure('memory-down-peak', launcher.downLabel, 'MiB', all.map((s) => s.downMiB));
+  const up = figure(
+    'memory-up-peak',
+    launcher.upLabel,
+    'MiB',
+    all.map((s) => s.upMiB),
+  );
+  const down = figure(
+    'memory-down-peak',
+    launcher.downLabel,
+    'MiB',
+    all.map((s) => s.downMiB),
+  );
   return {
     method: [
       `Entry point: ${launcher.label}, run with node ${process.version} as the Actions runner runs a node action ` +
