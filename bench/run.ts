@@ -20,6 +20,7 @@ import { buildExperiment } from './experiments/build.js';
 import { concurrencyExperiment } from './experiments/concurrency.js';
 import { memoryExperiment } from './experiments/memory.js';
 import { setupExperiment } from './experiments/setup.js';
+import { soakExperiment } from './experiments/soak.js';
 import { teardownExperiment } from './experiments/teardown.js';
 
 const EXPERIMENTS: readonly Experiment[] = [
@@ -28,6 +29,7 @@ const EXPERIMENTS: readonly Experiment[] = [
   teardownExperiment,
   concurrencyExperiment,
   memoryExperiment,
+  soakExperiment,
 ];
 
 async function runExperiment(ctx: BenchContext, experiment: Experiment): Promise<ExperimentResult> {

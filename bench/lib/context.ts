@@ -25,6 +25,8 @@ export interface BenchContext {
   readonly prefix: string;
   readonly quick: boolean;
   readonly schedule: Schedule;
+  /** Launches in the start-storm soak. */
+  readonly soakLaunches: number;
   readonly image: string;
   readonly runtime: string;
   /** Private state directory for launch/teardown (cache-use records), never the host's. */
@@ -48,6 +50,7 @@ export async function createContext(args: BenchArgs): Promise<BenchContext> {
     runId,
     prefix,
     quick: args.quick,
+    soakLaunches: args.soak,
     schedule: { warmup: args.warmup, runs: args.runs },
     image: DIND_IMAGE,
     runtime: RUNTIME,
