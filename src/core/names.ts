@@ -13,11 +13,15 @@ export const LABELS = {
   role: `${LABEL_PREFIX}.role`,
   /** The session's client certificate directory on the launching host (removed with the session). */
   certDir: `${LABEL_PREFIX}.cert-dir`,
+  /** Spare session networks: the state dir (hashed) whose launches may lease them, and their MTU. */
+  pool: `${LABEL_PREFIX}.pool`,
+  mtu: `${LABEL_PREFIX}.mtu`,
 } as const;
 export const OWNER = 'secure-dind';
 
 /** What a labelled resource is for. */
-export type ResourceRole = 'daemon' | 'network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service';
+export type ResourceRole =
+  'daemon' | 'network' | 'spare-network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service';
 
 export function newSessionId(): string {
   return randomBytes(6).toString('hex');

@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { type Cidr, formatCidr, parseCidr } from '../core/cidr.js';
+import { type Cidr, parseCidr } from '../core/cidr.js';
 import type { SessionConfig } from '../core/config.js';
 import { SystemError } from '../core/errors.js';
 import {
@@ -22,8 +22,8 @@ import {
   uncachedContainerName,
 } from '../core/names.js';
 import { DAEMON_TLS_PORT, daemonContainerSpec, daemonFilesTar, innerDaemonJson } from '../core/spec.js';
-import { chooseInnerRanges, chooseSessionSubnet } from '../core/subnets.js';
-import { DEFAULT_ENGINE_HOST, DockerEngine, NameConflict } from '../engine/docker.js';
+import { chooseInnerRanges } from '../core/subnets.js';
+import { DEFAULT_ENGINE_HOST, DockerEngine, NameConflict, type NetworkInfo } from '../engine/docker.js';
 import {
   type DaemonAddress,
   type TlsClientFiles,
@@ -33,6 +33,7 @@ import {
 import { issueSessionCerts, makeCertAuthority, serverCertFiles, writeClientCerts } from '../tls/certs.js';
 import { touchCacheVolume } from './cache.js';
 import { defaultStateDir, hostRoutes, ownContainerCandidates } from './host.js';
+import { createOnFreeSubnet, leaseSpare, replenish } from './network-pool.js';
 import { reapOrphans } from './reaper.js';
 import { teardown } from './teardown.js';
 import type { LaunchOptions, LaunchPhase, Session, SessionState } from './types.js';
@@ -93,6 +94,7 @@ export async function launch(
 
   await record({});
   let daemonStarted = false;
+  let replenishing: Promise<void> | undefined;
   // The CA depends on nothing below; making it (the X.509 library's first load, key generation)
   // overlaps the engine calls. Awaited in the certs phase; a failure surfaces there.
   const authority = makeCertAuthority();
@@ -174,6 +176,14 @@ export async function launch(
           servername: 'docker',
         };
     const clientTls = { ca: certs.caCertPem, cert: certs.client.certPem, key: certs.client.keyPem };
+    // The next launch's network, made while this daemon boots (the engine is otherwise idle then).
+    replenishing = options.joinNetwork
+      ? undefined
+      : replenish(engine, stateDir, placement.networks, {
+          occupied: [...placement.occupied, placement.subnet],
+          mtu: placement.mtu,
+          createdAt,
+        });
     let containerStopped = false;
     const ready = await phase('ready', () =>
       waitForDaemon(address, clientTls, {
@@ -197,6 +207,7 @@ export async function launch(
         });
       }),
     );
+    await replenishing;
     if (config.cache) await touchCacheVolume(stateDir, lease.volumeName).catch(() => undefined);
     // Warm means a daemon left something to reuse, not merely that the volume existed (a launch
     // that failed before its daemon pulled anything leaves an empty one).
@@ -220,6 +231,7 @@ export async function launch(
       state,
     };
   } catch (error) {
+    await replenishing;
     // The daemon never answered (nothing after readiness throws): nothing to prune before the stop.
     const report = await teardown(state, {
       engine,
@@ -237,6 +249,7 @@ export async function launch(
     networkName: string;
     daemonIp: string | undefined;
     subnet: Cidr;
+    networks: NetworkInfo[];
     occupied: Cidr[];
     mtu: number;
   }> {
@@ -258,30 +271,36 @@ export async function launch(
         networkName: joined.name,
         daemonIp: undefined,
         subnet,
+        networks,
         occupied,
         mtu: config.mtu ?? joined.mtu ?? outerMtu,
       };
     }
-    const networkName = sessionNetworkName(sessionId);
     const mtu = config.mtu ?? outerMtu;
-    await record({ networkName, ownsNetwork: true });
-    const offset = parseInt(sessionId.slice(0, 4), 16);
-    // Another launch may take the same subnet between our look and our create: try the next ones.
-    for (let skip = 0; skip < 8; skip++) {
-      const choice = chooseSessionSubnet(occupied, offset, skip);
-      if (!choice) break;
-      const created = await engine.createNetwork({
-        name: networkName,
-        subnet: { subnet: formatCidr(choice.subnet), gateway: choice.gateway },
+    // A spare an earlier launch made takes the network off this launch's critical path.
+    const spare = await leaseSpare(stateDir, networks, { sessionId, deadline, mtu, certDir });
+    if (spare) {
+      await record({ networkName: spare.name, ownsNetwork: true });
+      return {
+        networkName: spare.name,
+        daemonIp: spare.daemonIp,
+        subnet: spare.subnet,
+        networks,
+        occupied,
         mtu,
-        // The certificate directory is written after the network exists: its label finds it then.
-        labels: labels('network', { [LABELS.certDir]: certDir }),
-      });
-      if (created) return { networkName, daemonIp: choice.daemonIp, subnet: choice.subnet, occupied, mtu };
+      };
     }
-    throw new SystemError('no free IPv4 subnet for the session network', {
-      hint: 'Remove unused Docker networks (docker network prune) or free a range in 10.199.0.0/16 or 172.29.0.0/16.',
+    const networkName = sessionNetworkName(sessionId);
+    await record({ networkName, ownsNetwork: true });
+    const created = await createOnFreeSubnet(engine, {
+      name: networkName,
+      occupied,
+      offset: parseInt(sessionId.slice(0, 4), 16),
+      mtu,
+      // The certificate directory is written after the network exists: its label finds it then.
+      labels: labels('network', { [LABELS.certDir]: certDir }),
     });
+    return { networkName, daemonIp: created.daemonIp, subnet: created.subnet, networks, occupied, mtu };
   }
 
   /** Takes the first free cache slot: the daemon container's name is the lease (409: taken). */

@@ -8,6 +8,7 @@
  */
 import { LABELS, OWNER, isPastDeadline } from '../core/names.js';
 import type { DockerEngine } from '../engine/docker.js';
+import { expiredLeaseHolders } from './network-pool.js';
 import { listSessionRecords } from './records.js';
 import { labelOnlyState, teardown } from './teardown.js';
 import type { Logger, SessionState } from './types.js';
@@ -27,22 +28,28 @@ export async function reapOrphans(
   log?: Logger,
 ): Promise<ReapReport> {
   const owned = { [LABELS.owner]: OWNER };
-  const [containers, networks, volumes, records] = await Promise.all([
+  const [containers, networks, volumes, records, leaseHolders] = await Promise.all([
     engine.listContainers(owned),
     engine.listNetworks(owned),
     engine.listVolumes({ ...owned, [LABELS.role]: 'scratch' }),
     listSessionRecords(stateDir),
+    expiredLeaseHolders(stateDir, now),
   ]);
   const orphans = new Map<string, SessionState>();
-  // A session may have left any of these alone (a launch that crashed before its container).
-  for (const resource of [...containers, ...networks, ...volumes]) {
-    const sessionId = resource.labels[LABELS.session];
-    if (sessionId && isPastDeadline(resource.labels, now)) {
-      orphans.set(
-        sessionId,
-        labelOnlyState(sessionId, { engineHost: engine.host, stopTimeoutSeconds: ORPHAN_GRACE_SECONDS }),
-      );
-    }
+  const expired = [
+    // A session may have left any of these alone (a launch that crashed before its container).
+    ...[...containers, ...networks, ...volumes]
+      .filter((resource) => isPastDeadline(resource.labels, now))
+      .map((resource) => resource.labels[LABELS.session]),
+    // A spare network leased by a launch that died before anything of it carried a label.
+    ...leaseHolders,
+  ];
+  for (const sessionId of new Set(expired)) {
+    if (!sessionId) continue;
+    orphans.set(
+      sessionId,
+      labelOnlyState(sessionId, { engineHost: engine.host, stopTimeoutSeconds: ORPHAN_GRACE_SECONDS }),
+    );
   }
   for (const record of records) {
     if (record.engineHost !== undefined && record.engineHost !== engine.host) continue;

@@ -13,6 +13,7 @@ import { DEFAULT_ENGINE_HOST, DockerEngine } from '../engine/docker.js';
 import { type DaemonAddress, type TlsClientFiles, innerDaemonRequest } from '../engine/http.js';
 import { enforceHostBudget, pruneInnerDaemon, touchCacheVolume } from './cache.js';
 import { defaultStateDir, removeCertDir } from './host.js';
+import { leasedBy, releaseLease } from './network-pool.js';
 import { removeSessionRecord } from './records.js';
 import type { Logger, Session, SessionState, TeardownReport } from './types.js';
 
@@ -101,16 +102,20 @@ export async function teardown(
     }
   });
 
+  // A spare network the session leased carries no session label: its lease names it.
+  const leases = await leasedBy(stateDir, state.sessionId).catch(() => []);
+  certDir ??= leases[0]?.certDir;
   await step('networks', async () => {
-    for (const network of await engine.listNetworks(mine)) {
-      // A launch killed before its container existed: the network's label names the cert dir.
-      certDir ??= network.labels[LABELS.certDir];
-      await step(`network ${network.name}`, async () => {
+    const labelled = (await engine.listNetworks(mine)).map((network) => network.name);
+    for (const name of new Set([...labelled, ...leases.map((lease) => lease.network)])) {
+      await step(`network ${name}`, async () => {
+        const network = await engine.inspectNetwork(name);
+        // A launch killed before its container existed: the network's label names the cert dir.
+        certDir ??= network?.labels[LABELS.certDir];
         // Whatever is still attached (a runner container launch attached) would block removal.
-        for (const attached of (await engine.inspectNetwork(network.name))?.containers ?? []) {
-          await engine.disconnectNetwork(network.name, attached);
-        }
-        if (await engine.removeNetwork(network.name)) removed.push(`network ${network.name}`);
+        for (const attached of network?.containers ?? []) await engine.disconnectNetwork(name, attached);
+        if (network && (await engine.removeNetwork(name))) removed.push(`network ${name}`);
+        await releaseLease(stateDir, name);
       });
     }
   });

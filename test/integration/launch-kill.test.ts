@@ -1,7 +1,7 @@
 /**
  * SIGKILL at each step of a launch, then `secure-dind gc` past the deadline: no certificate
- * directory (with its key), no session record, no container and no network may remain, and the
- * cache volume stays.
+ * directory (with its key), no session record, no container and no network (its own, or the spare
+ * it leased) may remain, and the cache volume stays.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +11,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheVolumeName } from '../../src/core/names.js';
+import { DockerEngine } from '../../src/engine/docker.js';
+import { launch } from '../../src/session/launch.js';
+import { leasedBy, removeSpares } from '../../src/session/network-pool.js';
+import { teardown } from '../../src/session/teardown.js';
+import { testConfig } from '../support/session.js';
 import { engineReady, hostDocker, hostEngineEnv } from '../support/engine.js';
 
 const execFileAsync = promisify(execFile);
@@ -49,6 +54,17 @@ async function labelled(kind: 'container' | 'network', sessionId: string): Promi
   return out.split('\n').filter(Boolean);
 }
 
+/** The session's network: its own (labelled) or a spare it leased (named by its lease file). */
+async function networksOf(stateDir: string, sessionId: string): Promise<string[]> {
+  const leased = await leasedBy(stateDir, sessionId);
+  const existing = await Promise.all(
+    leased.map((lease) =>
+      hostDocker(['network', 'inspect', '--format', '{{.Name}}', lease.network]).catch(() => ''),
+    ),
+  );
+  return [...(await labelled('network', sessionId)), ...existing.map((name) => name.trim()).filter(Boolean)];
+}
+
 describe.runIf(engineReady)('a launch killed at any step leaves nothing once gc has run', () => {
   const cacheKey = `kill-${Math.random().toString(36).slice(2, 10)}`;
   const jobId = `kill-test-${cacheKey}`;
@@ -80,11 +96,35 @@ describe.runIf(engineReady)('a launch killed at any step leaves nothing once gc 
       .split('\n')
       .filter(Boolean))
       await hostDocker(['rm', '-f', id]).catch(() => undefined);
-    await hostDocker(['volume', 'rm', '-f', cacheVolumeName(cacheKey, 0)]).catch(() => undefined);
+    await hostDocker([
+      'volume',
+      'rm',
+      '-f',
+      cacheVolumeName(cacheKey, 0),
+      cacheVolumeName(`${cacheKey}-spare`, 0),
+    ]).catch(() => undefined);
+    await removeSpares(new DockerEngine('unix:///var/run/docker.sock'), stateDir);
     await rm(root, { recursive: true, force: true });
   });
 
-  it.each(['network', 'certs', 'create', 'readiness'])('SIGKILL after %s', async (point) => {
+  it.each([
+    ['network', false],
+    ['network', true],
+    ['certs', false],
+    ['certs', true],
+    ['create', false],
+    ['readiness', false],
+  ])('SIGKILL after %s (on a leased spare network: %s)', async (point, spare) => {
+    await removeSpares(new DockerEngine('unix:///var/run/docker.sock'), stateDir);
+    // A finished session leaves a spare network (made while its daemon booted) in the pool.
+    if (spare) {
+      const warmUp = await launch(
+        testConfig({ 'cache-key': `${cacheKey}-spare` }),
+        { certParentDir: certParent },
+        { stateDir },
+      );
+      await teardown(warmUp, { stateDir });
+    }
     const killed = await launchThenDie(point, stateDir, certParent, cacheKey, jobId);
     expect(killed.signal, killed.output).toBe('SIGKILL');
     const { sessionId } = killed;
@@ -94,7 +134,9 @@ describe.runIf(engineReady)('a launch killed at any step leaves nothing once gc 
     // What the crash left: the record always; the network from the first point on; the
     // certificates (with the client key) from the second on; the container from the third on.
     expect(existsSync(record)).toBe(true);
-    expect(await labelled('network', sessionId)).toHaveLength(1);
+    const network = await networksOf(stateDir, sessionId);
+    expect(network).toHaveLength(1);
+    expect(network[0]!.startsWith('secure-dind-spare-')).toBe(spare);
     expect(existsSync(join(certDir, 'key.pem'))).toBe(point !== 'network');
     expect(await labelled('container', sessionId)).toHaveLength(
       point === 'network' || point === 'certs' ? 0 : 1,
@@ -109,6 +151,8 @@ describe.runIf(engineReady)('a launch killed at any step leaves nothing once gc 
     expect(existsSync(record)).toBe(false);
     expect(await labelled('container', sessionId)).toEqual([]);
     expect(await labelled('network', sessionId)).toEqual([]);
+    expect(await hostDocker(['network', 'ls', '-q', '--filter', `name=^${network[0]}$`])).toBe('');
+    expect(await leasedBy(stateDir, sessionId)).toEqual([]);
     expect((await readdir(certParent).catch(() => [])).filter((name) => name.includes(sessionId))).toEqual(
       [],
     );

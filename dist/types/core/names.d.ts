@@ -10,10 +10,13 @@ export declare const LABELS: {
     readonly role: "dev.secure-dind.role";
     /** The session's client certificate directory on the launching host (removed with the session). */
     readonly certDir: "dev.secure-dind.cert-dir";
+    /** Spare session networks: the state dir (hashed) whose launches may lease them, and their MTU. */
+    readonly pool: "dev.secure-dind.pool";
+    readonly mtu: "dev.secure-dind.mtu";
 };
 export declare const OWNER = "secure-dind";
 /** What a labelled resource is for. */
-export type ResourceRole = 'daemon' | 'network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service';
+export type ResourceRole = 'daemon' | 'network' | 'spare-network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service';
 export declare function newSessionId(): string;
 /** A short, name-safe digest of a cache key (keys may hold characters names may not). */
 export declare function cacheKeyDigest(cacheKey: string): string;

@@ -7,6 +7,7 @@ import { DEFAULT_ENGINE_HOST, DockerEngine } from '../../engine/docker.js';
 import { enforceHostBudget, listCacheVolumes } from '../../session/cache.js';
 import { defaultStateDir } from '../../session/host.js';
 import { launch } from '../../session/launch.js';
+import { removeSpares } from '../../session/network-pool.js';
 import { reapOrphans } from '../../session/reaper.js';
 import { isSessionId, loadSessionRecord, saveSessionRecord } from '../../session/records.js';
 import { labelOnlyState, teardown } from '../../session/teardown.js';
@@ -191,22 +192,31 @@ export const lsCommand = command({
 
 export const gcCommand = command({
   name: 'gc',
-  summary: "reap orphaned sessions (past their deadline) and apply the host's cache budget",
+  summary:
+    "reap orphaned sessions (past their deadline), remove spare networks, apply the host's cache budget",
   usage: 'Usage: secure-dind gc [--json] [--cache-total-max-size SIZE] [--engine-host HOST]',
   async run(args, io) {
     const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
     const log = stderrLogger(io, isVerbose(io, parsed.flags));
     const engine = new DockerEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST, log);
-    const reaped = await reapOrphans(engine, new Date(), defaultStateDir(io.env), log);
+    const stateDir = defaultStateDir(io.env);
+    const reaped = await reapOrphans(engine, new Date(), stateDir, log);
     const evicted =
       parsed.config.cacheTotalMaxSize === undefined
         ? []
-        : await enforceHostBudget(engine, defaultStateDir(io.env), parsed.config.cacheTotalMaxSize, log);
-    const result = { reaped: reaped.removed, evictedCacheVolumes: evicted, warnings: reaped.warnings };
+        : await enforceHostBudget(engine, stateDir, parsed.config.cacheTotalMaxSize, log);
+    const spares = await removeSpares(engine, stateDir);
+    const result = {
+      reaped: reaped.removed,
+      evictedCacheVolumes: evicted,
+      removedSpareNetworks: spares,
+      warnings: reaped.warnings,
+    };
     if (parsed.flags.has('json')) printJson(io, result);
     else {
       for (const line of reaped.removed) io.stderr.write(`reaped ${line}\n`);
       for (const name of evicted) io.stderr.write(`evicted cache volume ${name}\n`);
+      for (const name of spares) io.stderr.write(`removed spare network ${name}\n`);
       for (const line of reaped.warnings) io.stderr.write(`warning: ${line}\n`);
     }
     return 0;

@@ -1,0 +1,47 @@
+import { type Cidr } from '../core/cidr.js';
+import type { DockerEngine, NetworkInfo } from '../engine/docker.js';
+/** Spares kept per state dir: enough for a few launches at once without creating on their path. */
+export declare const SPARE_NETWORKS = 2;
+export interface PlacedNetwork {
+    readonly name: string;
+    readonly subnet: Cidr;
+    readonly daemonIp: string;
+}
+export interface NetworkLease {
+    readonly network: string;
+    readonly sessionId: string;
+    readonly deadline: string;
+    /** The session's certificate directory, so that a crash before its container still finds it. */
+    readonly certDir: string;
+}
+/**
+ * Creates a bridge network on a /24 nothing else uses, trying the next ones when another launch
+ * takes the chosen subnet between our look and our create.
+ */
+export declare function createOnFreeSubnet(engine: DockerEngine, spec: {
+    name: string;
+    occupied: readonly Cidr[];
+    offset: number;
+    mtu: number;
+    labels: Record<string, string>;
+}): Promise<PlacedNetwork>;
+/** Leases a spare of this state dir and MTU for the session; undefined when none is free. */
+export declare function leaseSpare(stateDir: string, networks: readonly NetworkInfo[], session: {
+    sessionId: string;
+    deadline: Date;
+    mtu: number;
+    certDir: string;
+}): Promise<PlacedNetwork | undefined>;
+/** Adds a spare to the pool unless it already holds enough. Never throws: a spare is an optimisation. */
+export declare function replenish(engine: DockerEngine, stateDir: string, networks: readonly NetworkInfo[], spec: {
+    occupied: readonly Cidr[];
+    mtu: number;
+    createdAt: Date;
+}): Promise<void>;
+/** The spares a session leased (a launch leases at most one). */
+export declare function leasedBy(stateDir: string, sessionId: string): Promise<NetworkLease[]>;
+/** Sessions holding a lease past its deadline (the launching process died before teardown). */
+export declare function expiredLeaseHolders(stateDir: string, now: Date): Promise<string[]>;
+export declare function releaseLease(stateDir: string, network: string): Promise<void>;
+/** Removes this state dir's spares that nobody leased (for gc). */
+export declare function removeSpares(engine: DockerEngine, stateDir: string): Promise<string[]>;

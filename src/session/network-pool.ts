@@ -1,0 +1,181 @@
+/**
+ * Session networks made ahead of time. Creating a bridge network costs a launch about 150 ms of
+ * the engine's iptables work, so each launch creates one spare while its daemon boots (time the
+ * launch spends waiting anyway), and the next launch leases a spare instead of creating one.
+ * Every session still has a network of its own: a spare is leased by exactly one session (an
+ * exclusive lease file under the state dir; spares are per state dir, so processes that do not
+ * share one never share a spare) and removed at that session's teardown, never reused.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Cidr, formatCidr, hostAddress, parseCidr } from '../core/cidr.js';
+import { SystemError } from '../core/errors.js';
+import { LABELS, OWNER, type ResourceRole, isPastDeadline } from '../core/names.js';
+import { chooseSessionSubnet } from '../core/subnets.js';
+import type { DockerEngine, NetworkInfo } from '../engine/docker.js';
+
+/** Spares kept per state dir: enough for a few launches at once without creating on their path. */
+export const SPARE_NETWORKS = 2;
+const SPARE_ROLE: ResourceRole = 'spare-network';
+
+export interface PlacedNetwork {
+  readonly name: string;
+  readonly subnet: Cidr;
+  readonly daemonIp: string;
+}
+
+export interface NetworkLease {
+  readonly network: string;
+  readonly sessionId: string;
+  readonly deadline: string;
+  /** The session's certificate directory, so that a crash before its container still finds it. */
+  readonly certDir: string;
+}
+
+/** Spares belong to the state dir that made them. */
+function poolId(stateDir: string): string {
+  return createHash('sha256').update(stateDir).digest('hex').slice(0, 12);
+}
+
+const leaseDir = (stateDir: string) => join(stateDir, 'network-leases');
+const leasePath = (stateDir: string, network: string) => join(leaseDir(stateDir), `${network}.json`);
+
+/**
+ * Creates a bridge network on a /24 nothing else uses, trying the next ones when another launch
+ * takes the chosen subnet between our look and our create.
+ */
+export async function createOnFreeSubnet(
+  engine: DockerEngine,
+  spec: {
+    name: string;
+    occupied: readonly Cidr[];
+    offset: number;
+    mtu: number;
+    labels: Record<string, string>;
+  },
+): Promise<PlacedNetwork> {
+  for (let skip = 0; skip < 8; skip++) {
+    const choice = chooseSessionSubnet(spec.occupied, spec.offset, skip);
+    if (!choice) break;
+    const created = await engine.createNetwork({
+      name: spec.name,
+      subnet: { subnet: formatCidr(choice.subnet), gateway: choice.gateway },
+      mtu: spec.mtu,
+      labels: spec.labels,
+    });
+    if (created) return { name: spec.name, subnet: choice.subnet, daemonIp: choice.daemonIp };
+  }
+  throw new SystemError('no free IPv4 subnet for the session network', {
+    hint: 'Remove unused Docker networks (docker network prune) or free a range in 10.199.0.0/16 or 172.29.0.0/16.',
+  });
+}
+
+function spares(networks: readonly NetworkInfo[], stateDir: string, mtu: number): NetworkInfo[] {
+  const pool = poolId(stateDir);
+  return networks.filter(
+    (n) =>
+      n.labels[LABELS.role] === SPARE_ROLE &&
+      n.labels[LABELS.pool] === pool &&
+      n.labels[LABELS.mtu] === String(mtu),
+  );
+}
+
+/** Leases a spare of this state dir and MTU for the session; undefined when none is free. */
+export async function leaseSpare(
+  stateDir: string,
+  networks: readonly NetworkInfo[],
+  session: { sessionId: string; deadline: Date; mtu: number; certDir: string },
+): Promise<PlacedNetwork | undefined> {
+  const candidates = spares(networks, stateDir, session.mtu);
+  if (candidates.length === 0) return undefined;
+  await mkdir(leaseDir(stateDir), { recursive: true, mode: 0o700 });
+  const lease: NetworkLease = {
+    network: '',
+    sessionId: session.sessionId,
+    deadline: session.deadline.toISOString(),
+    certDir: session.certDir,
+  };
+  for (const network of candidates) {
+    const subnet = parseCidr(network.subnets[0] ?? '');
+    if (!subnet) continue;
+    // Written whole, then linked into place: link fails when another launch leased it first.
+    const draft = `${leasePath(stateDir, network.name)}.${randomBytes(4).toString('hex')}.draft`;
+    await writeFile(draft, JSON.stringify({ ...lease, network: network.name }), { mode: 0o600 });
+    try {
+      await link(draft, leasePath(stateDir, network.name));
+      return { name: network.name, subnet, daemonIp: hostAddress(subnet, 2) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await rm(draft, { force: true });
+    }
+  }
+  return undefined;
+}
+
+/** Adds a spare to the pool unless it already holds enough. Never throws: a spare is an optimisation. */
+export async function replenish(
+  engine: DockerEngine,
+  stateDir: string,
+  networks: readonly NetworkInfo[],
+  spec: { occupied: readonly Cidr[]; mtu: number; createdAt: Date },
+): Promise<void> {
+  if (spares(networks, stateDir, spec.mtu).length >= SPARE_NETWORKS) return;
+  const suffix = randomBytes(6).toString('hex');
+  await createOnFreeSubnet(engine, {
+    name: `secure-dind-spare-${suffix}`,
+    occupied: spec.occupied,
+    offset: parseInt(suffix.slice(0, 4), 16),
+    mtu: spec.mtu,
+    labels: {
+      [LABELS.owner]: OWNER,
+      [LABELS.role]: SPARE_ROLE,
+      [LABELS.pool]: poolId(stateDir),
+      [LABELS.mtu]: String(spec.mtu),
+      [LABELS.createdAt]: spec.createdAt.toISOString(),
+    },
+  }).catch(() => undefined);
+}
+
+async function readLeases(stateDir: string): Promise<NetworkLease[]> {
+  const names = await readdir(leaseDir(stateDir)).catch(() => [] as string[]);
+  const leases = await Promise.all(
+    names
+      .filter((name) => name.endsWith('.json'))
+      .map((name) =>
+        readFile(join(leaseDir(stateDir), name), 'utf8').then(
+          (text) => JSON.parse(text) as NetworkLease,
+          () => undefined,
+        ),
+      ),
+  );
+  return leases.filter((lease): lease is NetworkLease => typeof lease?.network === 'string');
+}
+
+/** The spares a session leased (a launch leases at most one). */
+export async function leasedBy(stateDir: string, sessionId: string): Promise<NetworkLease[]> {
+  return (await readLeases(stateDir)).filter((lease) => lease.sessionId === sessionId);
+}
+
+/** Sessions holding a lease past its deadline (the launching process died before teardown). */
+export async function expiredLeaseHolders(stateDir: string, now: Date): Promise<string[]> {
+  return (await readLeases(stateDir))
+    .filter((lease) => isPastDeadline({ [LABELS.deadline]: lease.deadline }, now))
+    .map((lease) => lease.sessionId);
+}
+
+export async function releaseLease(stateDir: string, network: string): Promise<void> {
+  await rm(leasePath(stateDir, network), { force: true });
+}
+
+/** Removes this state dir's spares that nobody leased (for gc). */
+export async function removeSpares(engine: DockerEngine, stateDir: string): Promise<string[]> {
+  const pool = poolId(stateDir);
+  const leased = new Set((await readLeases(stateDir)).map((lease) => lease.network));
+  const removed: string[] = [];
+  for (const network of await engine.listNetworks({ [LABELS.role]: SPARE_ROLE, [LABELS.pool]: pool })) {
+    if (!leased.has(network.name) && (await engine.removeNetwork(network.name))) removed.push(network.name);
+  }
+  return removed;
+}
