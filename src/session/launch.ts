@@ -23,7 +23,7 @@ import {
 } from '../core/names.js';
 import { DAEMON_TLS_PORT, daemonContainerSpec, daemonFilesTar, innerDaemonJson } from '../core/spec.js';
 import { chooseInnerRanges } from '../core/subnets.js';
-import { DEFAULT_ENGINE_HOST, DockerEngine, NameConflict, type NetworkInfo } from '../engine/docker.js';
+import { DEFAULT_ENGINE_HOST, DockerEngine, NameConflict } from '../engine/docker.js';
 import {
   type DaemonAddress,
   type TlsClientFiles,
@@ -32,8 +32,8 @@ import {
 } from '../engine/http.js';
 import { issueSessionCerts, makeCertAuthority, serverCertFiles, writeClientCerts } from '../tls/certs.js';
 import { touchCacheVolume } from './cache.js';
-import { defaultStateDir, hostRoutes, ownContainerCandidates } from './host.js';
-import { createOnFreeSubnet, leaseSpare, replenish } from './network-pool.js';
+import { defaultStateDir, ownContainerCandidates } from './host.js';
+import { createOnFreeSubnet, leaseSpare, lookAtHostNetworks, replenish } from './networks.js';
 import { reapOrphans } from './reaper.js';
 import { teardown } from './teardown.js';
 import type { LaunchOptions, LaunchPhase, Session, SessionState } from './types.js';
@@ -44,8 +44,6 @@ export interface LaunchDependencies {
   readonly now?: () => Date;
 }
 
-const DEFAULT_MTU = 1500;
-
 export async function launch(
   config: SessionConfig,
   options: LaunchOptions = {},
@@ -55,11 +53,26 @@ export async function launch(
   const engine = dependencies.engine ?? new DockerEngine(config.engineHost ?? DEFAULT_ENGINE_HOST, log);
   const stateDir = dependencies.stateDir ?? defaultStateDir();
   const now = dependencies.now ?? (() => new Date());
-  const sessionId = newSessionId();
   const createdAt = now();
   const deadline = new Date(createdAt.getTime() + config.deadlineSeconds * 1000);
   const timings: Partial<Record<LaunchPhase, number>> = {};
-  const certDir = join(options.certParentDir ?? tmpdir(), `secure-dind-${sessionId}`);
+  const certDirOf = (id: string) => join(options.certParentDir ?? tmpdir(), `secure-dind-${id}`);
+  // The CA depends on nothing below; making it (key generation) overlaps the engine calls.
+  // Awaited in the certs phase; a failure surfaces there.
+  const authority = makeCertAuthority();
+  authority.catch(() => undefined);
+
+  // A spare network made by an earlier launch takes network creation off this launch's path; this
+  // session then takes the id the spare was made for. The lease names this session's deadline and
+  // certificate directory, so the reaper finds both should this process die right after it.
+  const host = await lookAtHostNetworks(engine);
+  const joined = options.joinNetwork && host.networks.find((n) => n.name === options.joinNetwork!.name);
+  const mtu = config.mtu ?? (joined ? joined.mtu : undefined) ?? host.outerMtu;
+  const spare = options.joinNetwork
+    ? undefined
+    : await leaseSpare(stateDir, host.networks, { deadline, mtu, certDirFor: certDirOf });
+  const sessionId = spare?.sessionId ?? newSessionId();
+  const certDir = certDirOf(sessionId);
 
   let state: SessionState = {
     version: 1,
@@ -92,13 +105,10 @@ export async function launch(
     ...extra,
   });
 
+  log?.debug(`session ${sessionId}: launching${spare ? ` on the spare network ${spare.name}` : ''}`);
   await record({});
   let daemonStarted = false;
   let replenishing: Promise<void> | undefined;
-  // The CA depends on nothing below; making it (the X.509 library's first load, key generation)
-  // overlaps the engine calls. Awaited in the certs phase; a failure surfaces there.
-  const authority = makeCertAuthority();
-  authority.catch(() => undefined);
   try {
     const preflight = phase('preflight', async () => {
       const [{ version, runtimes }, imagePresent] = await Promise.all([
@@ -152,13 +162,13 @@ export async function launch(
     });
 
     const lease = await phase('container', async () => {
-      const innerRanges = chooseInnerRanges([...placement.occupied, placement.subnet], config.addressPool);
+      const innerRanges = chooseInnerRanges([...host.occupied, placement.subnet], config.addressPool);
       if (!innerRanges) {
         throw new SystemError('no free IPv4 range for the inner daemon', {
           hint: 'Set the address-pool setting to a range no network on this host uses.',
         });
       }
-      const tar = daemonFilesTar(innerDaemonJson(config, innerRanges, placement.mtu), serverCertFiles(certs));
+      const tar = daemonFilesTar(innerDaemonJson(config, innerRanges, mtu), serverCertFiles(certs));
       const leased = await leaseSlot(aliases, placement);
       await engine.putArchive(leased.containerId, '/', tar);
       await engine.startContainer(leased.containerId);
@@ -179,9 +189,9 @@ export async function launch(
     // The next launch's network, made while this daemon boots (the engine is otherwise idle then).
     replenishing = options.joinNetwork
       ? undefined
-      : replenish(engine, stateDir, placement.networks, {
-          occupied: [...placement.occupied, placement.subnet],
-          mtu: placement.mtu,
+      : replenish(engine, stateDir, host, {
+          occupied: [...host.occupied, placement.subnet],
+          mtu,
           createdAt,
         });
     let containerStopped = false;
@@ -244,63 +254,34 @@ export async function launch(
     throw error;
   }
 
-  /** Creates the session network (or joins the caller's) and works out addresses and MTU. */
+  /** The session's network: the caller's to join, the leased spare, or a new one. */
   async function prepareNetwork(): Promise<{
     networkName: string;
     daemonIp: string | undefined;
     subnet: Cidr;
-    networks: NetworkInfo[];
-    occupied: Cidr[];
-    mtu: number;
   }> {
-    const [networks, routes] = await Promise.all([engine.listNetworks(), hostRoutes()]);
-    const occupied = [
-      ...networks.flatMap((n) =>
-        n.subnets.map((s) => parseCidr(s)).filter((c): c is Cidr => c !== undefined),
-      ),
-      ...routes,
-    ];
-    const outerMtu = networks.find((n) => n.name === 'bridge')?.mtu ?? DEFAULT_MTU;
     if (options.joinNetwork) {
-      const joined = networks.find((n) => n.name === options.joinNetwork!.name);
       const subnet = joined && parseCidr(joined.subnets[0] ?? '');
       if (!joined || !subnet)
         throw new SystemError(`network ${options.joinNetwork.name} does not exist or has no IPv4 subnet`);
       await record({ networkName: joined.name, ownsNetwork: false });
-      return {
-        networkName: joined.name,
-        daemonIp: undefined,
-        subnet,
-        networks,
-        occupied,
-        mtu: config.mtu ?? joined.mtu ?? outerMtu,
-      };
+      return { networkName: joined.name, daemonIp: undefined, subnet };
     }
-    const mtu = config.mtu ?? outerMtu;
-    // A spare an earlier launch made takes the network off this launch's critical path.
-    const spare = await leaseSpare(stateDir, networks, { sessionId, deadline, mtu, certDir });
     if (spare) {
       await record({ networkName: spare.name, ownsNetwork: true });
-      return {
-        networkName: spare.name,
-        daemonIp: spare.daemonIp,
-        subnet: spare.subnet,
-        networks,
-        occupied,
-        mtu,
-      };
+      return { networkName: spare.name, daemonIp: spare.daemonIp, subnet: spare.subnet };
     }
     const networkName = sessionNetworkName(sessionId);
     await record({ networkName, ownsNetwork: true });
     const created = await createOnFreeSubnet(engine, {
       name: networkName,
-      occupied,
+      occupied: host.occupied,
       offset: parseInt(sessionId.slice(0, 4), 16),
       mtu,
       // The certificate directory is written after the network exists: its label finds it then.
       labels: labels('network', { [LABELS.certDir]: certDir }),
     });
-    return { networkName, daemonIp: created.daemonIp, subnet: created.subnet, networks, occupied, mtu };
+    return { networkName, daemonIp: created.daemonIp, subnet: created.subnet };
   }
 
   /** Takes the first free cache slot: the daemon container's name is the lease (409: taken). */

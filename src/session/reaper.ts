@@ -8,7 +8,7 @@
  */
 import { LABELS, OWNER, isPastDeadline } from '../core/names.js';
 import type { DockerEngine } from '../engine/docker.js';
-import { expiredLeaseHolders } from './network-pool.js';
+import { expiredLeaseHolders } from './networks.js';
 import { listSessionRecords } from './records.js';
 import { labelOnlyState, teardown } from './teardown.js';
 import type { Logger, SessionState } from './types.js';

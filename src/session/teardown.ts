@@ -13,7 +13,7 @@ import { DEFAULT_ENGINE_HOST, DockerEngine } from '../engine/docker.js';
 import { type DaemonAddress, type TlsClientFiles, innerDaemonRequest } from '../engine/http.js';
 import { enforceHostBudget, pruneInnerDaemon, touchCacheVolume } from './cache.js';
 import { defaultStateDir, removeCertDir } from './host.js';
-import { leasedBy, releaseLease } from './network-pool.js';
+import { leasedBy, releaseLease } from './networks.js';
 import { removeSessionRecord } from './records.js';
 import type { Logger, Session, SessionState, TeardownReport } from './types.js';
 

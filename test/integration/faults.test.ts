@@ -65,11 +65,23 @@ async function buildImage(tag: string, dockerfile: string): Promise<void> {
 async function liveSessionIds(): Promise<Set<string>> {
   const filter = 'label=dev.secure-dind.owner=secure-dind';
   const format = '{{.Label "dev.secure-dind.session"}}';
+  // A spare network (made for a session id no launch has taken yet) is no session.
   const [containers, networks] = await Promise.all([
     hostDocker(['ps', '-a', '--filter', filter, '--format', format]),
-    hostDocker(['network', 'ls', '--filter', filter, '--format', format]),
+    hostDocker([
+      'network',
+      'ls',
+      '--filter',
+      filter,
+      '--format',
+      `${format} {{.Label "dev.secure-dind.pool"}}`,
+    ]),
   ]);
-  return new Set(`${containers}\n${networks}`.split('\n').filter(Boolean));
+  const sessionNetworks = networks
+    .split('\n')
+    .filter((line) => line.split(' ')[1] === '')
+    .map((line) => line.split(' ')[0]);
+  return new Set([...containers.split('\n'), ...sessionNetworks].filter(Boolean));
 }
 
 /** Labels of the daemon container of a cache key (the first one found), or undefined. */
@@ -236,11 +248,7 @@ describe.runIf(engineReady)('faults', () => {
     );
     const { out, exit } = collect(child);
     try {
-      const [, sessionId] = await waitForLine(
-        child,
-        'stderr',
-        /create network secure-dind-net-([0-9a-f]{12})/,
-      );
+      const [, sessionId] = await waitForLine(child, 'stderr', /session ([0-9a-f]{12}): launching/);
       // Interrupt as the DinD container starts (it takes a second or more to answer over mTLS).
       await waitForLine(child, 'stderr', /debug: engine: start container/);
       child.kill('SIGTERM');

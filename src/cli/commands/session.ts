@@ -7,7 +7,7 @@ import { DEFAULT_ENGINE_HOST, DockerEngine } from '../../engine/docker.js';
 import { enforceHostBudget, listCacheVolumes } from '../../session/cache.js';
 import { defaultStateDir } from '../../session/host.js';
 import { launch } from '../../session/launch.js';
-import { removeSpares } from '../../session/network-pool.js';
+import { removeSpares } from '../../session/networks.js';
 import { reapOrphans } from '../../session/reaper.js';
 import { isSessionId, loadSessionRecord, saveSessionRecord } from '../../session/records.js';
 import { labelOnlyState, teardown } from '../../session/teardown.js';

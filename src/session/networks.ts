@@ -1,28 +1,55 @@
 /**
- * Session networks made ahead of time. Creating a bridge network costs a launch about 150 ms of
- * the engine's iptables work, so each launch creates one spare while its daemon boots (time the
- * launch spends waiting anyway), and the next launch leases a spare instead of creating one.
- * Every session still has a network of its own: a spare is leased by exactly one session (an
- * exclusive lease file under the state dir; spares are per state dir, so processes that do not
- * share one never share a spare) and removed at that session's teardown, never reused.
+ * Session networks: where a session's network may go (clear of every outer network and host
+ * route), its creation, and networks made ahead of time. Creating a bridge network costs a launch
+ * about 150 ms of the engine's iptables work, so each launch creates a spare while its daemon boots
+ * (time the launch spends waiting anyway), and the next launch leases it instead of creating one.
+ * A spare is made for a session id of its own, which the launch that leases it adopts, so it is a
+ * session network like any other (same name and labels, found by the same label searches). It is
+ * leased by exactly one session (an exclusive lease file under the state dir; spares belong to the
+ * state dir that made them, so processes that do not share one never share a spare) and removed at
+ * that session's teardown, never reused. A spare carries no deadline: `gc` removes unleased ones.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Cidr, formatCidr, hostAddress, parseCidr } from '../core/cidr.js';
 import { SystemError } from '../core/errors.js';
-import { LABELS, OWNER, type ResourceRole, isPastDeadline } from '../core/names.js';
+import { LABELS, OWNER, isPastDeadline, newSessionId, sessionNetworkName } from '../core/names.js';
 import { chooseSessionSubnet } from '../core/subnets.js';
 import type { DockerEngine, NetworkInfo } from '../engine/docker.js';
+import { hostRoutes } from './host.js';
 
 /** Spares kept per state dir: enough for a few launches at once without creating on their path. */
 export const SPARE_NETWORKS = 2;
-const SPARE_ROLE: ResourceRole = 'spare-network';
+const DEFAULT_MTU = 1500;
 
 export interface PlacedNetwork {
   readonly name: string;
   readonly subnet: Cidr;
   readonly daemonIp: string;
+}
+
+export interface LeasedSpare extends PlacedNetwork {
+  /** The session id the spare was made for: the leasing launch takes it as its own. */
+  readonly sessionId: string;
+}
+
+/** What a launch needs to know of the host's networks. */
+export interface HostNetworks {
+  readonly networks: readonly NetworkInfo[];
+  /** Every outer network's subnet and every host route. */
+  readonly occupied: readonly Cidr[];
+  /** The MTU of the engine's default bridge (the outer network's). */
+  readonly outerMtu: number;
+}
+
+export async function lookAtHostNetworks(engine: DockerEngine): Promise<HostNetworks> {
+  const [networks, routes] = await Promise.all([engine.listNetworks(), hostRoutes()]);
+  const occupied = [
+    ...networks.flatMap((n) => n.subnets.map((s) => parseCidr(s)).filter((c): c is Cidr => c !== undefined)),
+    ...routes,
+  ];
+  return { networks, occupied, outerMtu: networks.find((n) => n.name === 'bridge')?.mtu ?? DEFAULT_MTU };
 }
 
 export interface NetworkLease {
@@ -74,37 +101,38 @@ export async function createOnFreeSubnet(
 function spares(networks: readonly NetworkInfo[], stateDir: string, mtu: number): NetworkInfo[] {
   const pool = poolId(stateDir);
   return networks.filter(
-    (n) =>
-      n.labels[LABELS.role] === SPARE_ROLE &&
-      n.labels[LABELS.pool] === pool &&
-      n.labels[LABELS.mtu] === String(mtu),
+    (n) => n.labels[LABELS.pool] === pool && n.labels[LABELS.mtu] === String(mtu) && n.labels[LABELS.session],
   );
 }
 
-/** Leases a spare of this state dir and MTU for the session; undefined when none is free. */
+/**
+ * Leases a spare of this state dir and MTU; undefined when none is free. The lease carries the
+ * deadline and certificate directory of the session that takes it, for the reaper.
+ */
 export async function leaseSpare(
   stateDir: string,
   networks: readonly NetworkInfo[],
-  session: { sessionId: string; deadline: Date; mtu: number; certDir: string },
-): Promise<PlacedNetwork | undefined> {
+  session: { deadline: Date; mtu: number; certDirFor: (sessionId: string) => string },
+): Promise<LeasedSpare | undefined> {
   const candidates = spares(networks, stateDir, session.mtu);
   if (candidates.length === 0) return undefined;
   await mkdir(leaseDir(stateDir), { recursive: true, mode: 0o700 });
-  const lease: NetworkLease = {
-    network: '',
-    sessionId: session.sessionId,
-    deadline: session.deadline.toISOString(),
-    certDir: session.certDir,
-  };
   for (const network of candidates) {
     const subnet = parseCidr(network.subnets[0] ?? '');
+    const sessionId = network.labels[LABELS.session]!;
     if (!subnet) continue;
+    const lease: NetworkLease = {
+      network: network.name,
+      sessionId,
+      deadline: session.deadline.toISOString(),
+      certDir: session.certDirFor(sessionId),
+    };
     // Written whole, then linked into place: link fails when another launch leased it first.
     const draft = `${leasePath(stateDir, network.name)}.${randomBytes(4).toString('hex')}.draft`;
-    await writeFile(draft, JSON.stringify({ ...lease, network: network.name }), { mode: 0o600 });
+    await writeFile(draft, JSON.stringify(lease), { mode: 0o600 });
     try {
       await link(draft, leasePath(stateDir, network.name));
-      return { name: network.name, subnet, daemonIp: hostAddress(subnet, 2) };
+      return { name: network.name, subnet, daemonIp: hostAddress(subnet, 2), sessionId };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     } finally {
@@ -118,19 +146,20 @@ export async function leaseSpare(
 export async function replenish(
   engine: DockerEngine,
   stateDir: string,
-  networks: readonly NetworkInfo[],
+  host: HostNetworks,
   spec: { occupied: readonly Cidr[]; mtu: number; createdAt: Date },
 ): Promise<void> {
-  if (spares(networks, stateDir, spec.mtu).length >= SPARE_NETWORKS) return;
-  const suffix = randomBytes(6).toString('hex');
+  if (spares(host.networks, stateDir, spec.mtu).length >= SPARE_NETWORKS) return;
+  const sessionId = newSessionId();
   await createOnFreeSubnet(engine, {
-    name: `secure-dind-spare-${suffix}`,
+    name: sessionNetworkName(sessionId),
     occupied: spec.occupied,
-    offset: parseInt(suffix.slice(0, 4), 16),
+    offset: parseInt(sessionId.slice(0, 4), 16),
     mtu: spec.mtu,
     labels: {
       [LABELS.owner]: OWNER,
-      [LABELS.role]: SPARE_ROLE,
+      [LABELS.session]: sessionId,
+      [LABELS.role]: 'network',
       [LABELS.pool]: poolId(stateDir),
       [LABELS.mtu]: String(spec.mtu),
       [LABELS.createdAt]: spec.createdAt.toISOString(),
@@ -174,7 +203,7 @@ export async function removeSpares(engine: DockerEngine, stateDir: string): Prom
   const pool = poolId(stateDir);
   const leased = new Set((await readLeases(stateDir)).map((lease) => lease.network));
   const removed: string[] = [];
-  for (const network of await engine.listNetworks({ [LABELS.role]: SPARE_ROLE, [LABELS.pool]: pool })) {
+  for (const network of await engine.listNetworks({ [LABELS.pool]: pool })) {
     if (!leased.has(network.name) && (await engine.removeNetwork(network.name))) removed.push(network.name);
   }
   return removed;

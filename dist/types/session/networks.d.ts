@@ -7,6 +7,19 @@ export interface PlacedNetwork {
     readonly subnet: Cidr;
     readonly daemonIp: string;
 }
+export interface LeasedSpare extends PlacedNetwork {
+    /** The session id the spare was made for: the leasing launch takes it as its own. */
+    readonly sessionId: string;
+}
+/** What a launch needs to know of the host's networks. */
+export interface HostNetworks {
+    readonly networks: readonly NetworkInfo[];
+    /** Every outer network's subnet and every host route. */
+    readonly occupied: readonly Cidr[];
+    /** The MTU of the engine's default bridge (the outer network's). */
+    readonly outerMtu: number;
+}
+export declare function lookAtHostNetworks(engine: DockerEngine): Promise<HostNetworks>;
 export interface NetworkLease {
     readonly network: string;
     readonly sessionId: string;
@@ -25,15 +38,17 @@ export declare function createOnFreeSubnet(engine: DockerEngine, spec: {
     mtu: number;
     labels: Record<string, string>;
 }): Promise<PlacedNetwork>;
-/** Leases a spare of this state dir and MTU for the session; undefined when none is free. */
+/**
+ * Leases a spare of this state dir and MTU; undefined when none is free. The lease carries the
+ * deadline and certificate directory of the session that takes it, for the reaper.
+ */
 export declare function leaseSpare(stateDir: string, networks: readonly NetworkInfo[], session: {
-    sessionId: string;
     deadline: Date;
     mtu: number;
-    certDir: string;
-}): Promise<PlacedNetwork | undefined>;
+    certDirFor: (sessionId: string) => string;
+}): Promise<LeasedSpare | undefined>;
 /** Adds a spare to the pool unless it already holds enough. Never throws: a spare is an optimisation. */
-export declare function replenish(engine: DockerEngine, stateDir: string, networks: readonly NetworkInfo[], spec: {
+export declare function replenish(engine: DockerEngine, stateDir: string, host: HostNetworks, spec: {
     occupied: readonly Cidr[];
     mtu: number;
     createdAt: Date;
