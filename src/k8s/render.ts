@@ -15,7 +15,7 @@ import {
   sidecarContainer,
   terminationGraceSeconds,
 } from './pod.js';
-import { toYaml, type YamlData } from './yaml.js';
+import { toYaml } from './yaml.js';
 
 /** The node label sysbox-deploy-k8s sets once Sysbox runs on a node. */
 export const SYSBOX_NODE_SELECTOR = { 'sysbox-runtime': 'running' } as const;
@@ -89,7 +89,7 @@ export function arcValues(config: SessionConfig, options: K8sOptions): Record<st
 }
 
 export function renderArcValues(config: SessionConfig, options: K8sOptions): string {
-  return toYaml(arcValues(config, options) as YamlData, [
+  return toYaml(arcValues(config, options), [
     'ARC gha-runner-scale-set values rendered by `secure-dind k8s render arc`.',
     'containerMode is left unset on purpose: its dind mode runs a privileged docker:dind.',
     `Needs the RuntimeClass ${config.runtime} (secure-dind k8s render runtimeclass) and Sysbox on the nodes.`,
@@ -172,7 +172,7 @@ export function gitlabCiDocument(config: SessionConfig, options: K8sOptions): Re
 }
 
 export function renderGitlabCi(config: SessionConfig, options: K8sOptions): string {
-  return toYaml(gitlabCiDocument(config, options) as YamlData, [
+  return toYaml(gitlabCiDocument(config, options), [
     '.gitlab-ci.yml rendered by `secure-dind k8s render gitlab-ci`: a job using the unprivileged DinD service.',
   ]);
 }

@@ -55,13 +55,17 @@ function block(value: YamlData, indent: string): string {
 }
 
 /** One YAML document; `comment` lines go on top as `# ...`. */
-export function toYaml(value: YamlData, comment: readonly string[] = []): string {
+export function toYaml(
+  document: YamlData | Readonly<Record<string, unknown>>,
+  comment: readonly string[] = [],
+): string {
+  const value = document as YamlData;
   const header = comment.map((line) => (line === '' ? '#' : `# ${line}`)).join('\n');
   const body = isCollection(value) && !isEmpty(value) ? block(value, '') : scalar(value as string);
   return `${header === '' ? '' : `${header}\n`}${body}\n`;
 }
 
 /** Several documents separated by `---`. */
-export function toYamlDocuments(values: readonly YamlData[]): string {
+export function toYamlDocuments(values: readonly Readonly<Record<string, unknown>>[]): string {
   return values.map((value) => toYaml(value)).join('---\n');
 }

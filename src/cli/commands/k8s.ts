@@ -12,7 +12,7 @@ import {
   renderGitlabConfig,
   runtimeClass,
 } from '../../k8s/render.js';
-import { toYaml, type YamlData } from '../../k8s/yaml.js';
+import { toYaml } from '../../k8s/yaml.js';
 import type { SessionConfig } from '../../core/config.js';
 import type { K8sOptions } from '../../k8s/options.js';
 import { settingEnvName } from '../../core/config.js';
@@ -23,11 +23,11 @@ import { parseCommandArgs, settingsUsage } from '../settings.js';
 const TARGETS: Record<string, { summary: string; render: (c: SessionConfig, o: K8sOptions) => string }> = {
   runtimeclass: {
     summary: 'the RuntimeClass for Sysbox, scheduled on nodes where sysbox-deploy-k8s runs it',
-    render: (config) => toYaml(runtimeClass(config) as YamlData),
+    render: (config) => toYaml(runtimeClass(config)),
   },
   'cache-claim': {
     summary: "the PersistentVolumeClaim whose slots keep the daemons' data across pods",
-    render: (config, options) => toYaml(cacheClaim(config, options) as YamlData),
+    render: (config, options) => toYaml(cacheClaim(config, options)),
   },
   arc: { summary: "values for ARC's gha-runner-scale-set chart", render: renderArcValues },
   gitlab: {
