@@ -17,6 +17,8 @@ export const CACHE_VOLUME = 'secure-dind-cache';
 /** Names the server certificate carries: the pod's loopback, and GitLab's service alias. */
 export const DAEMON_HOST = 'localhost';
 export const DAEMON_NAMES = ['localhost', 'docker'] as const;
+const STARTUP_PROBE_PERIOD = 2;
+const PROBE_TIMEOUT = 10;
 /** How long the preStop hook may spend bringing the cache under its budget. */
 export const PRESTOP_SECONDS = 30;
 
@@ -103,15 +105,21 @@ export function sidecarContainer(
       { name: CACHE_VOLUME, mountPath: CACHE_DIR },
     ],
     ...(limits ? { resources: { limits } } : {}),
-    // One exec probe a second until the daemon answers over mTLS: kubelet starts the job's
-    // container only after this succeeds, which removes the DinD start-up race.
+    // An exec probe every 2 s until the daemon answers over mTLS: kubelet starts the job's
+    // container only after this succeeds, which removes the DinD start-up race. Each probe starts
+    // Node (about 0.5 s of CPU), hence the generous timeout on a busy node.
     startupProbe: {
       ...sidecarCommand('probe'),
-      periodSeconds: 1,
-      timeoutSeconds: 5,
-      failureThreshold: Math.max(1, Math.ceil(config.startupTimeoutSeconds)),
+      periodSeconds: STARTUP_PROBE_PERIOD,
+      timeoutSeconds: PROBE_TIMEOUT,
+      failureThreshold: Math.max(1, Math.ceil(config.startupTimeoutSeconds / STARTUP_PROBE_PERIOD)),
     },
-    readinessProbe: { ...sidecarCommand('probe'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    readinessProbe: {
+      ...sidecarCommand('probe'),
+      periodSeconds: 15,
+      timeoutSeconds: PROBE_TIMEOUT,
+      failureThreshold: 3,
+    },
     lifecycle: { preStop: sidecarCommand('prestop') },
   };
 }
