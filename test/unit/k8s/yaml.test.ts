@@ -22,20 +22,7 @@ describe('toYaml', () => {
     const text = toYaml(doc, ['a comment']);
     expect(text.startsWith('# a comment\n')).toBe(true);
     expect(text).toContain('- "yes"');
-    expect(parseYaml(text)).toEqual({
-      plain: 'sysbox-runc',
-      ambiguous: ['yes', 'no', 'on', 'true', 'null', '1.0', '0755', ''],
-      special: 'a: b # c',
-      nested: {
-        list: [
-          { name: 'x', value: '1' },
-          { name: 'y', items: ['p', 'q'] },
-        ],
-        empty: [],
-        none: {},
-      },
-      text: 'line one\nline "two"\n',
-    });
+    expect(parseYaml(text)).toEqual(doc);
   });
 
   it('writes numbers and booleans as YAML numbers and booleans', () => {

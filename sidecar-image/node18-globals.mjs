@@ -1,3 +1,5 @@
 // Debian 12 ships Node.js 18; the bundle targets Node 20, whose only global it misses is File
 // (undici uses it). Node 18 has the same class in node:buffer.
-globalThis.File ??= require('node:buffer').File;
+import { File } from 'node:buffer';
+
+globalThis.File ??= File;
