@@ -67,6 +67,12 @@ await build({
 });
 
 // Type declarations for the library API (package.json "types").
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-  stdio: 'inherit',
-});
+// Into the chosen outdir too, so a build elsewhere (tests build a bundle in a temporary
+// directory) leaves the committed dist/ alone.
+execFileSync(
+  process.execPath,
+  ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', `${outdir}/types`],
+  {
+    stdio: 'inherit',
+  },
+);

@@ -4,6 +4,8 @@ import type { CliCommand, CliIo } from './command.js';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { doctorCommand } from './commands/doctor.js';
 import { gitlabCommand } from './commands/gitlab.js';
+import { k8sCommand } from './commands/k8s.js';
+import { sidecarCommand } from './commands/sidecar.js';
 import { downCommand, gcCommand, lsCommand, runCommand, upCommand } from './commands/session.js';
 import { VERSION } from '../version.js';
 
@@ -16,6 +18,8 @@ const COMMANDS: readonly CliCommand[] = [
   lsCommand,
   gcCommand,
   gitlabCommand,
+  k8sCommand,
+  sidecarCommand,
 ];
 
 function help(): string {

@@ -3,7 +3,8 @@
 #   - Debian's docker.io, iptables, debootstrap, jq, busybox-static (installed when missing);
 #   - the Sysbox stand-in registered as runtime "sysbox-runc" (a test double, see test/README.md);
 #   - dockerd running detached on /var/run/docker.sock;
-#   - images: secure-dind/base:bookworm (debootstrap), secure-dind/runner-image:dev, secure-dind/busybox:test.
+#   - images: secure-dind/base:bookworm (debootstrap), secure-dind/runner-image:dev, secure-dind/busybox:test,
+#     secure-dind/sidecar-base:dev (runner-image plus Debian's Node.js: the sidecar image without its bundle).
 # Idempotent: a second run changes nothing and takes a few seconds. Needs root.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ dockerd_log=/var/log/secure-dind-dockerd.log
 base_image=secure-dind/base:bookworm
 runner_image=secure-dind/runner-image:dev
 busybox_image=secure-dind/busybox:test
+sidecar_base_image=secure-dind/sidecar-base:dev
 # Debian's docker client (same version as the engine) is preferred over any other on PATH.
 docker_cli=/usr/bin/docker
 
@@ -102,12 +104,14 @@ build_base_image() {
   rm -rf "$root"
 }
 
-# Rebuilds an image when it is missing or its source directory changed since it was built.
+# Rebuilds an image when it is missing or its source directory changed since it was built
+# (or $extra_inputs, e.g. the id of the image it builds on).
 build_if_changed() {
   local tag=$1 context=$2
   shift 2
   local hash
-  hash=$(cd "$context" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  hash=$({ (cd "$context" && find . -type f -print0 | sort -z | xargs -0 sha256sum); printf '%s' "${extra_inputs:-}"; } |
+    sha256sum | cut -c1-16)
   if [[ "$(image_label "$tag" dev.secure-dind.source-hash)" == "$hash" ]]; then
     return
   fi
@@ -146,4 +150,7 @@ fi
 build_base_image
 build_if_changed "$runner_image" "$repo/runner-image" --build-arg "BASE=$base_image"
 build_busybox_image
-log "ready: $("$docker_cli" version --format 'engine {{.Server.Version}}'), runtime sysbox-runc (stand-in), images $runner_image $busybox_image"
+# The sidecar image's Node.js stage; tests add a bundle built from the current sources on top.
+extra_inputs=$("$docker_cli" image inspect --format '{{.Id}}' "$runner_image") \
+  build_if_changed "$sidecar_base_image" "$repo/sidecar-image" --target node --build-arg "BASE=$runner_image"
+log "ready: $("$docker_cli" version --format 'engine {{.Server.Version}}'), runtime sysbox-runc (stand-in), images $runner_image $busybox_image $sidecar_base_image"
