@@ -9,6 +9,6 @@ base=${3:-secure-dind/runner-image:dev}
 here=$(cd "$(dirname "$0")" && pwd)
 context=$(mktemp -d)
 trap 'rm -rf "$context"' EXIT
-cp "$here/Dockerfile" "$here/node18-globals.mjs" "$here/secure-dind.sh" "$context/"
+cp "$here/Dockerfile" "$here/secure-dind.sh" "$context/"
 cp "$bundle/cli.js" "$context/cli.js"
 "${DOCKER:-docker}" build -q --build-arg "BASE=$base" -t "$tag" "$context" >/dev/null

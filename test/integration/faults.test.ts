@@ -79,8 +79,9 @@ async function liveSessionIds(): Promise<Set<string>> {
   ]);
   const sessionNetworks = networks
     .split('\n')
-    .filter((line) => line.split(' ')[1] === '')
-    .map((line) => line.split(' ')[0]);
+    .map((line) => line.split(' '))
+    .filter(([, pool]) => pool === '')
+    .map(([session]) => session ?? '');
   return new Set([...containers.split('\n'), ...sessionNetworks].filter(Boolean));
 }
 
