@@ -13,6 +13,8 @@ import type { DockerEngine } from '../engine/docker.js';
 import type { Logger } from '../session/types.js';
 import type { Outcome } from './exit.js';
 import type { JobContext } from './job.js';
+import { stageCommand } from './job-entrypoint.js';
+import { streamServiceLogs } from './service-logs.js';
 
 /** Stages GitLab documents as needing gitlab-runner or git: they run on the runner host. */
 export const HOST_STAGES: ReadonlySet<string> = new Set([
@@ -71,9 +73,15 @@ export async function runStage(
   } catch (error) {
     throw new SystemError(`cannot read the stage script ${scriptPath}`, { cause: error });
   }
-  return stageLocation(stage) === 'host'
-    ? runOnHost(scriptPath, deps)
-    : runInContainer(context, script, deps);
+  // CI_DEBUG_SERVICES: what the services print during this stage goes into the job log too.
+  const stopServiceLogs = await streamServiceLogs(deps.engine, context, new Date(), deps.stdout);
+  try {
+    return stageLocation(stage) === 'host'
+      ? await runOnHost(scriptPath, deps)
+      : await runInContainer(context, script, deps);
+  } finally {
+    await stopServiceLogs();
+  }
 }
 
 function statusOutcome(status: number): Outcome {
@@ -144,7 +152,8 @@ async function runInContainer(context: JobContext, script: Buffer, deps: RunDepe
   const { engine } = deps;
   if (deps.signal.aborted) return { kind: 'interrupted' };
   const container = context.jobContainerName;
-  const running = engine.exec(container, CONTAINER_SHELL, {
+  const labels = (await engine.inspectContainer(container))?.labels ?? {};
+  const running = engine.exec(container, stageCommand(labels, CONTAINER_SHELL), {
     stdin: script,
     stdout: deps.stdout,
     stderr: deps.stderr,

@@ -3,7 +3,8 @@
 #   - Debian's docker.io, iptables, debootstrap, jq, busybox-static (installed when missing);
 #   - the Sysbox stand-in registered as runtime "sysbox-runc" (a test double, see test/README.md);
 #   - dockerd running detached on /var/run/docker.sock;
-#   - images: secure-dind/base:bookworm (debootstrap), secure-dind/runner-image:dev, secure-dind/busybox:test.
+#   - images: secure-dind/base:bookworm (debootstrap), secure-dind/runner-image:dev, secure-dind/busybox:test,
+#     secure-dind/registry:test (Debian's docker-registry and htpasswd, for the private-image tests).
 # Idempotent: a second run changes nothing and takes a few seconds. Needs root.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ dockerd_log=/var/log/secure-dind-dockerd.log
 base_image=secure-dind/base:bookworm
 runner_image=secure-dind/runner-image:dev
 busybox_image=secure-dind/busybox:test
+registry_image=secure-dind/registry:test
 # Debian's docker client (same version as the engine) is preferred over any other on PATH.
 docker_cli=/usr/bin/docker
 
@@ -146,4 +148,5 @@ fi
 build_base_image
 build_if_changed "$runner_image" "$repo/runner-image" --build-arg "BASE=$base_image"
 build_busybox_image
-log "ready: $("$docker_cli" version --format 'engine {{.Server.Version}}'), runtime sysbox-runc (stand-in), images $runner_image $busybox_image"
+build_if_changed "$registry_image" "$repo/test/support/registry-image" --build-arg "BASE=$base_image"
+log "ready: $("$docker_cli" version --format 'engine {{.Server.Version}}'), runtime sysbox-runc (stand-in), images $runner_image $busybox_image $registry_image"
