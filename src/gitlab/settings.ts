@@ -281,7 +281,11 @@ function parseSettings(sources: Map<DriverSettingName, Source>): GitlabSettings 
 
   const policies = (name: 'pull-policy' | 'allowed-pull-policies') => {
     const { value, displayName } = get(name);
-    return parsePullPolicies(value, displayName);
+    const parsed = parsePullPolicies(value, displayName);
+    if (name === 'pull-policy' && parsed.length === 0) {
+      throw new BadInputError(displayName, value ?? '', 'at least one of always, if-not-present, never');
+    }
+    return parsed;
   };
   const wait = get('wait-for-services-timeout');
   const waitSeconds = parseDuration(wait.value ?? '');
