@@ -11,25 +11,16 @@
  * message here contains one.
  */
 import { SecureDindError } from '../core/errors.js';
+import type { RegistryAuthConfig } from '../engine/docker.js';
+import type { JobResponseCredential } from './job-response.js';
 
-export interface RegistryAuth {
-  readonly username?: string;
-  readonly password?: string;
-  readonly identitytoken?: string;
-  readonly serveraddress: string;
-}
+export type RegistryAuth = RegistryAuthConfig;
+export type RegistryCredential = JobResponseCredential;
 
 /** One registry's entry from one source; a helper entry is resolved only when chosen. */
 export type AuthEntry =
   | { readonly path: string; readonly source: string; readonly auth: RegistryAuth }
   | { readonly path: string; readonly source: string; readonly helper: string; readonly server: string };
-
-export interface RegistryCredential {
-  readonly type: string;
-  readonly url: string;
-  readonly username: string;
-  readonly password: string;
-}
 
 export const DOCKER_AUTH_CONFIG = 'DOCKER_AUTH_CONFIG';
 export const JOB_PAYLOAD_SOURCE = 'job payload (GitLab Registry)';

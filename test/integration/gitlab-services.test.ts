@@ -7,13 +7,28 @@
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BUSYBOX_IMAGE, engineReady } from '../support/engine.js';
-import { type JobSpec, RunnerJob, expectOnlyCacheLeft, withSettings } from '../support/gitlab-runner.js';
+import {
+  type JobSpec,
+  RunnerJob,
+  type ServiceSpec,
+  expectOnlyCacheLeft,
+  withSettings,
+} from '../support/gitlab-runner.js';
 
-/** A web server that starts listening on 8080 after `delay` seconds, and says so first. */
-const slowWebServer = (delay: number) => [
-  `echo "web: booting"; sleep ${delay}; mkdir -p /www; echo "served by the service" > /www/index.html; ` +
-    'echo "web: listening"; while :; do echo "web: tick"; sleep 1; done & exec httpd -f -p 8080 -h /www',
-];
+/**
+ * A web service ("web") that starts listening on 8080 after `delay` seconds and says so; the
+ * image's own command is a shell that exits at once, so only the entrypoint and command serve.
+ */
+const slowWebService = (delay: number): ServiceSpec => ({
+  name: BUSYBOX_IMAGE,
+  alias: 'web',
+  entrypoint: ['sh', '-c'],
+  command: [
+    `echo "web: booting"; sleep ${delay}; mkdir -p /www; echo "served by the service" > /www/index.html; ` +
+      'echo "web: listening"; while :; do echo "web: tick"; sleep 1; done & exec httpd -f -p 8080 -h /www',
+  ],
+  variables: { HEALTHCHECK_TCP_PORT: '8080' },
+});
 
 describe.runIf(engineReady)('GitLab driver: services', () => {
   it('applies service entrypoint and command, waits for a slow port, and warns with the logs of one that never opens', async () => {
@@ -23,14 +38,7 @@ describe.runIf(engineReady)('GitLab driver: services', () => {
           projectId: String(randomInt(100_000, 999_999)),
           image: BUSYBOX_IMAGE,
           services: [
-            {
-              name: BUSYBOX_IMAGE,
-              alias: 'web',
-              // The image's own command is a shell that exits at once: only the override serves.
-              entrypoint: ['sh', '-c'],
-              command: slowWebServer(4),
-              variables: { HEALTHCHECK_TCP_PORT: '8080' },
-            },
+            slowWebService(4),
             {
               name: BUSYBOX_IMAGE,
               alias: 'never-up',
@@ -76,15 +84,7 @@ describe.runIf(engineReady)('GitLab driver: services', () => {
       const spec: JobSpec = {
         projectId: String(randomInt(100_000, 999_999)),
         image: BUSYBOX_IMAGE,
-        services: [
-          {
-            name: BUSYBOX_IMAGE,
-            alias: 'web',
-            entrypoint: ['sh', '-c'],
-            command: slowWebServer(1),
-            variables: { HEALTHCHECK_TCP_PORT: '8080' },
-          },
-        ],
+        services: [slowWebService(1)],
         jobVariables: { CI_DEBUG_SERVICES: 'true' },
         script: 'sleep 3; echo "build done"',
       };
