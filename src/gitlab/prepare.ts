@@ -236,7 +236,11 @@ export async function prepareJob(
       containerBody({
         image: context.jobImage,
         labels: { ...labels('job'), [JOB_ENTRYPOINT_LABEL]: JSON.stringify(entrypoint) },
-        env: envList(clientEnv),
+        // tini, PID 1 on the Docker executor, runs here per stage: as a subreaper it reaps and stays quiet.
+        env: envList({
+          ...clientEnv,
+          ...(/(^|\/)tini[^/]*$/.test(entrypoint[0] ?? '') ? { TINI_SUBREAPER: '1' } : {}),
+        }),
         entrypoint: JOB_CONTAINER_KEEPER,
         cmd: [],
         hostname: context.hostname,
