@@ -20,6 +20,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Files share one engine; run them one after another to keep timings sane on 2 cores.
           fileParallelism: false,
+          globalSetup: ['./test/support/integration-teardown.ts'],
         },
       },
     ],

@@ -5,6 +5,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { LABELS, OWNER } from '../../src/core/names.js';
+import { removeSpares } from '../../src/session/networks.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { SessionState } from '../../src/session/types.js';
 import { BENCH_LABEL, type BenchContext } from './context.js';
@@ -59,7 +60,9 @@ async function sweepOwn(ctx: BenchContext): Promise<string[]> {
 export async function sweep(ctx: BenchContext): Promise<{ removed: string[]; errors: string[] }> {
   const removed: string[] = [];
   const errors: string[] = [];
-  for (const step of [sweepSessions, sweepOwn]) {
+  // The run's state dir goes with it: so do the spare networks its launches made for one another.
+  const spares = (c: BenchContext) => removeSpares(c.engine, c.stateDir);
+  for (const step of [sweepSessions, sweepOwn, spares]) {
     try {
       removed.push(...(await step(ctx)));
     } catch (error) {

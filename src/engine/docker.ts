@@ -4,7 +4,7 @@
  * call, with the engine's error as the cause. A 404 on removal counts as done (idempotent cleanup).
  */
 import Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { SystemError } from '../core/errors.js';
 import type { ContainerCreateBody } from '../core/spec.js';
 import type { Logger } from '../session/types.js';
@@ -57,6 +57,20 @@ export interface ContainerState {
   readonly runtime: string | undefined;
   readonly networks: Record<string, { IPAddress?: string }>;
   readonly mounts: readonly { Type?: string; Name?: string; Source?: string; Destination?: string }[];
+}
+
+export interface ImageConfig {
+  readonly entrypoint: readonly string[];
+  /** "5432/tcp" style keys of the image's ExposedPorts. */
+  readonly exposedPorts: readonly string[];
+}
+
+/** Credentials for one pull (Docker's AuthConfig). */
+export interface RegistryAuthConfig {
+  readonly username?: string;
+  readonly password?: string;
+  readonly identitytoken?: string;
+  readonly serveraddress: string;
 }
 
 /** Streams of a command run in a container. */
@@ -156,9 +170,33 @@ export class DockerEngine {
     });
   }
 
-  pullImage(image: string): Promise<void> {
+  /** The parts of an image's configuration a container's behaviour depends on; undefined when absent. */
+  imageConfig(image: string): Promise<ImageConfig | undefined> {
+    return this.call(`inspect image ${image}`, async () => {
+      try {
+        const config = (await this.docker.getImage(image).inspect()).Config as {
+          Entrypoint?: string[] | string | null;
+          ExposedPorts?: Record<string, unknown> | null;
+        };
+        const entrypoint = config.Entrypoint;
+        return {
+          entrypoint: typeof entrypoint === 'string' ? [entrypoint] : (entrypoint ?? []),
+          exposedPorts: Object.keys(config.ExposedPorts ?? {}),
+        };
+      } catch (error) {
+        if (isStatus(error, 404)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Pulls an image (":latest" when it names no tag, as the docker CLI does). The registry
+   * credentials go only into the request's X-Registry-Auth header, never into a message.
+   */
+  pullImage(image: string, auth?: RegistryAuthConfig): Promise<void> {
     return this.call(`pull ${image}`, async () => {
-      const stream = await this.docker.pull(image);
+      const stream = await this.docker.pull(image, auth ? { authconfig: auth } : {});
       await new Promise<void>((resolve, reject) => {
         this.docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
           const failed = error ?? output.find((event) => event.error)?.error;
@@ -354,6 +392,41 @@ export class DockerEngine {
         .getContainer(container)
         .logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
       return demultiplex(raw);
+    });
+  }
+
+  /**
+   * Follows a container's output (stdout and stderr together) from `since` until the signal
+   * aborts or the container stops; each chunk goes to onData.
+   */
+  async followLogs(
+    container: string,
+    since: Date,
+    onData: (chunk: Buffer) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const stream = (await this.call(`logs of ${container}`, () =>
+      this.docker.getContainer(container).logs({
+        stdout: true,
+        stderr: true,
+        follow: true,
+        // The engine takes seconds.nanoseconds: a whole second would repeat the previous stage's lines.
+        since: `${Math.floor(since.getTime() / 1000)}.${String(since.getTime() % 1000).padStart(3, '0')}000000`,
+      }),
+    )) as unknown as NodeJS.ReadableStream & { destroy(): void };
+    const sink = new PassThrough();
+    sink.on('data', onData);
+    this.docker.modem.demuxStream(stream, sink, sink);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        stream.destroy();
+        resolve();
+      };
+      if (signal.aborted) return stop();
+      signal.addEventListener('abort', stop, { once: true });
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
     });
   }
 

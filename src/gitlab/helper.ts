@@ -9,6 +9,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SystemError } from '../core/errors.js';
 import type { DockerEngine } from '../engine/docker.js';
+import type { Logger } from '../session/types.js';
 import { JOB_CONTAINER_KEEPER, containerBody } from './containers.js';
 import type { JobContext } from './job.js';
 
@@ -49,6 +50,21 @@ export async function startHelperContainer(
       hint: 'The helper-image setting must name an image with /bin/sh, bash and git.',
     });
   }
+}
+
+/** The administrator's helper image, pulled when missing; a failure is the host's, not the job's. */
+export async function ensureHelperImage(engine: DockerEngine, image: string, log: Logger): Promise<void> {
+  if (await engine.imageExists(image)) return;
+  log.info(`Pulling the helper image ${image}`);
+  await engine.pullImage(image).catch((error: unknown) => {
+    throw new SystemError(
+      `the helper image ${image} (setting helper-image) is not present and could not be pulled`,
+      {
+        cause: error,
+        hint: 'Pre-load it on the runner host, or point helper-image at an image the host can pull (bash or sh, and git).',
+      },
+    );
+  });
 }
 
 /** The runner host's gitlab-runner executable on PATH, if there is one. */

@@ -31,6 +31,18 @@ export interface JobResponse {
   readonly image: unknown;
   readonly services: unknown;
   readonly variables: readonly JobResponseVariable[];
+  /**
+   * Registry logins the server hands the runner (type "registry": GitLab's container registry with
+   * the job token). Secrets: kept in memory for image pulls only, never logged or written.
+   */
+  readonly credentials: readonly JobResponseCredential[];
+}
+
+export interface JobResponseCredential {
+  readonly type: string;
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
 }
 
 export interface JobResponseVariable {
@@ -92,6 +104,17 @@ export function parseJobResponse(text: string, path: string): JobResponse {
         .filter((v) => typeof v.key === 'string' && typeof v.value === 'string')
         .map((v) => ({ key: v.key as string, value: v.value as string, file: v.file === true }))
     : [];
+  const credentials = Array.isArray(response.credentials)
+    ? response.credentials
+        .map(record)
+        .filter((c) => ['type', 'url', 'username', 'password'].every((key) => typeof c[key] === 'string'))
+        .map((c) => ({
+          type: c.type as string,
+          url: c.url as string,
+          username: c.username as string,
+          password: c.password as string,
+        }))
+    : [];
   return {
     jobId,
     tokenDigest: createHash('sha256').update(token).digest('hex'),
@@ -103,6 +126,7 @@ export function parseJobResponse(text: string, path: string): JobResponse {
     image: response.image,
     services: response.services,
     variables,
+    credentials,
   };
 }
 

@@ -7,29 +7,36 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadInputError, SystemError } from '../core/errors.js';
+import { BadInputError } from '../core/errors.js';
 import { resourceLabels } from '../core/names.js';
 import { makeTar } from '../core/tar.js';
-import type { DockerEngine } from '../engine/docker.js';
 import { JOB_CONTAINER_KEEPER, containerBody } from './containers.js';
 import type { LaunchOptions, Logger, Session, SessionState } from '../session/types.js';
 import type { SessionConfig } from '../core/config.js';
 import { leaseBuildsDir } from './builds-lease.js';
-import { startHelperContainer } from './helper.js';
+import { ensureHelperImage, startHelperContainer } from './helper.js';
 import { cleanupJob, type CleanupDependencies } from './cleanup.js';
 import { type JobContext, serviceContainerName } from './job.js';
-import { isDindImage, parseServices, serviceAliases, type ServiceDefinition } from './services.js';
+import { isDindImage, serviceAliases, type ServiceDefinition } from './services.js';
+import { type ImageDependencies, planImages, pullImages, serviceEnvironment } from './job-images.js';
+import { JOB_ENTRYPOINT_LABEL } from './job-entrypoint.js';
+import type { JobResponse } from './job-response.js';
+import { SERVICE_NAME_LABEL, streamServiceLogs } from './service-logs.js';
+import { type ServiceToWaitFor, servicePorts, waitForServices } from './service-wait.js';
 import type { GitlabSettings } from './settings.js';
 import { type JobState, saveJobState } from './state.js';
 import { saveSessionRecord } from '../session/records.js';
 
 export const DIND_PORT = 2376;
 
-export interface PrepareDependencies extends CleanupDependencies {
+export interface PrepareDependencies
+  extends CleanupDependencies, Pick<ImageDependencies, 'hostEnv' | 'credentialHelper'> {
   readonly launch: (config: SessionConfig, options: LaunchOptions) => Promise<Session>;
   /** Checks (and, when allowed, installs) the runtime before a DinD session is launched. */
   readonly ensureRuntime?: (config: SessionConfig) => Promise<void>;
   readonly signal?: AbortSignal;
+  /** Where CI_DEBUG_SERVICES streams the services' output (the job log). */
+  readonly stdout?: NodeJS.WritableStream;
 }
 
 export interface PreparedJob {
@@ -45,8 +52,11 @@ interface PlannedService {
   readonly dind: boolean;
 }
 
-export function planServices(servicesJson: string | undefined, settings: GitlabSettings): PlannedService[] {
-  const planned = parseServices(servicesJson).map((definition, index) => ({
+export function planServices(
+  definitions: readonly ServiceDefinition[],
+  settings: GitlabSettings,
+): PlannedService[] {
+  const planned = definitions.map((definition, index) => ({
     index,
     definition,
     aliases: serviceAliases(definition),
@@ -76,9 +86,17 @@ export async function prepareJob(
   context: JobContext,
   settings: GitlabSettings,
   deps: PrepareDependencies,
+  response?: JobResponse,
 ): Promise<PreparedJob> {
   const { engine, log } = deps;
-  const services = planServices(context.variables.CI_JOB_SERVICES, settings);
+  const imageDeps: ImageDependencies = {
+    engine,
+    log,
+    hostEnv: deps.hostEnv,
+    credentialHelper: deps.credentialHelper,
+  };
+  const images = await planImages(context, settings, response, imageDeps);
+  const services = planServices(images.services, settings);
   const dindConfigs = new Map<number, SessionConfig>();
   for (const service of services.filter((s) => s.dind)) {
     dindConfigs.set(
@@ -106,11 +124,8 @@ export async function prepareJob(
 
   // Every image first: a missing one fails the job before anything exists.
   await engine.version();
-  await ensureImage(engine, context.jobImage, 'job image', log);
-  await ensureImage(engine, settings.helperImage, 'helper image (setting helper-image)', log);
-  for (const service of services) {
-    if (!service.dind) await ensureImage(engine, service.definition.name, `service image`, log);
-  }
+  await pullImages(images, (index) => services[index]!.dind, imageDeps);
+  await ensureHelperImage(engine, settings.helperImage, log);
   for (const config of dindConfigs.values()) await deps.ensureRuntime?.(config);
 
   const deadlineSeconds = settings.deadlineSeconds;
@@ -137,6 +152,8 @@ export async function prepareJob(
   };
 
   const sessions: Session[] = [];
+  const toWaitFor: ServiceToWaitFor[] = [];
+  let stopServiceLogs: (() => Promise<void>) | undefined;
   try {
     await record({ networkName: context.networkName });
     await engine.createNetwork({ name: context.networkName, labels: labels('network') });
@@ -174,12 +191,19 @@ export async function prepareJob(
         const name = serviceContainerName(context, service.index, service.aliases[0]!);
         log.info(`Starting service ${service.definition.name} as ${service.aliases.join(', ')}`);
         await record({ serviceContainers: [...state.serviceContainers, name] });
+        const env = serviceEnvironment(context.variables, service.definition);
+        const exposed = (await engine.imageConfig(service.definition.name))?.exposedPorts ?? [];
+        toWaitFor.push({
+          name: service.definition.name,
+          container: name,
+          ports: servicePorts(exposed, env, service.definition.name),
+        });
         await engine.createContainer(
           name,
           containerBody({
             image: service.definition.name,
-            labels: labels('service'),
-            env: envList({ ...context.variables, ...service.definition.variables }),
+            labels: { ...labels('service'), [SERVICE_NAME_LABEL]: service.aliases.join('-') },
+            env: envList(env),
             ...(service.definition.entrypoint ? { entrypoint: service.definition.entrypoint } : {}),
             ...(service.definition.command ? { cmd: service.definition.command } : {}),
             network: context.networkName,
@@ -189,6 +213,15 @@ export async function prepareJob(
         await engine.startContainer(name);
       }
     }
+    stopServiceLogs = await streamServiceLogs(engine, context, createdAt, deps.stdout ?? process.stdout);
+    await waitForServices(
+      engine,
+      context.networkName,
+      toWaitFor,
+      settings.waitForServicesSeconds,
+      log,
+      deps.signal,
+    );
 
     deps.signal?.throwIfAborted();
     const buildsDir = await leaseBuildsDir(context, settings.deadlineSeconds);
@@ -196,13 +229,20 @@ export async function prepareJob(
     await mkdir(buildsDir, { recursive: true, mode: 0o755 });
     await startHelperContainer(context, settings.helperImage, buildsDir, labels('helper'), engine);
     await record({ jobContainer: context.jobContainerName });
+    // The job's scripts run through the image's entrypoint (or the job's override), as on the
+    // Docker executor; PID 1 is the keeper, so the entrypoint runs once per stage (see run.ts).
+    const entrypoint = images.jobEntrypoint ?? (await engine.imageConfig(context.jobImage))?.entrypoint ?? [];
     const clientEnv = dockerHost ? dockerClientEnv(dockerHost.alias, context.tlsCertDir) : {};
     await engine.createContainer(
       context.jobContainerName,
       containerBody({
         image: context.jobImage,
-        labels: labels('job'),
-        env: envList(clientEnv),
+        labels: { ...labels('job'), [JOB_ENTRYPOINT_LABEL]: JSON.stringify(entrypoint) },
+        // tini, PID 1 on the Docker executor, runs here per stage: as a subreaper it reaps and stays quiet.
+        env: envList({
+          ...clientEnv,
+          ...(/(^|\/)tini[^/]*$/.test(entrypoint[0] ?? '') ? { TINI_SUBREAPER: '1' } : {}),
+        }),
         entrypoint: JOB_CONTAINER_KEEPER,
         cmd: [],
         hostname: context.hostname,
@@ -231,22 +271,13 @@ export async function prepareJob(
       sessions,
     };
   } catch (error) {
+    await stopServiceLogs?.();
+    stopServiceLogs = undefined;
     log.warn(`prepare failed; removing what it created`);
     await cleanupJob(context, deps);
     throw error;
-  }
-}
-
-async function ensureImage(engine: DockerEngine, image: string, what: string, log: Logger): Promise<void> {
-  if (await engine.imageExists(image)) return;
-  log.info(`Pulling ${what} ${image}`);
-  try {
-    await engine.pullImage(image);
-  } catch (error) {
-    throw new SystemError(`the ${what} ${image} is not present and could not be pulled`, {
-      cause: error,
-      hint: 'Check the image name and the registry access of the runner host.',
-    });
+  } finally {
+    await stopServiceLogs?.();
   }
 }
 

@@ -15,6 +15,8 @@ import type { DockerEngine } from '../engine/docker.js';
 import type { Logger } from '../session/types.js';
 import type { Outcome } from './exit.js';
 import type { JobContext } from './job.js';
+import { stageCommand } from './job-entrypoint.js';
+import { streamServiceLogs } from './service-logs.js';
 
 /** Stages GitLab documents as needing gitlab-runner or git: they run in the helper container. */
 export const HELPER_STAGES: ReadonlySet<string> = new Set([
@@ -74,7 +76,13 @@ export async function runStage(
   }
   const container =
     stageLocation(stage) === 'helper' ? context.helperContainerName : context.jobContainerName;
-  return runInContainer(container, script, deps);
+  // CI_DEBUG_SERVICES: what the services print during this stage goes into the job log too.
+  const stopServiceLogs = await streamServiceLogs(deps.engine, context, new Date(), deps.stdout);
+  try {
+    return await runInContainer(container, script, deps);
+  } finally {
+    await stopServiceLogs();
+  }
 }
 
 function statusOutcome(status: number): Outcome {
@@ -84,7 +92,9 @@ function statusOutcome(status: number): Outcome {
 async function runInContainer(container: string, script: Buffer, deps: RunDependencies): Promise<Outcome> {
   const { engine } = deps;
   if (deps.signal.aborted) return { kind: 'interrupted' };
-  const running = engine.exec(container, CONTAINER_SHELL, {
+  // The job image's entrypoint (a label on the job container) wraps each of its stages.
+  const labels = (await engine.inspectContainer(container))?.labels ?? {};
+  const running = engine.exec(container, stageCommand(labels, CONTAINER_SHELL), {
     stdin: script,
     stdout: deps.stdout,
     stderr: deps.stderr,

@@ -1,10 +1,12 @@
 /**
- * Services as GitLab Runner hands them to a custom executor (CUSTOM_ENV_CI_JOB_SERVICES, a JSON
- * array of {name, alias, entrypoint, command, variables}), the hostnames GitLab gives them, and
- * which of them are Docker-in-Docker. Pure.
+ * The job's image and services as GitLab sends them (the job response's `image` and `services`,
+ * or CUSTOM_ENV_CI_JOB_SERVICES from a runner without a job response file): a JSON array of
+ * {name, alias, entrypoint, command, variables, pull_policy}; the hostnames GitLab gives services,
+ * and which of them are Docker-in-Docker. Pure.
  */
 import { BadInputError } from '../core/errors.js';
 import { IMAGE_FORM, imageBaseName, parseImageRef } from '../core/image-ref.js';
+import { type PullPolicy, parsePullPolicies } from './pull-policy.js';
 
 export interface ServiceDefinition {
   /** Image reference as written in .gitlab-ci.yml. */
@@ -14,6 +16,43 @@ export interface ServiceDefinition {
   readonly entrypoint: readonly string[] | undefined;
   readonly command: readonly string[] | undefined;
   readonly variables: Readonly<Record<string, string>>;
+  /** The service's pull_policy (empty: the runner's default). */
+  readonly pullPolicies: readonly PullPolicy[];
+}
+
+/** What the job says about its own image beyond its name. */
+export interface JobImageOptions {
+  /** `image: {entrypoint}`: replaces the image's ENTRYPOINT ([] or [""]: none). */
+  readonly entrypoint: readonly string[] | undefined;
+  readonly pullPolicies: readonly PullPolicy[];
+}
+
+/** The job response's `image` object ({name, entrypoint, pull_policy}); absent parts are defaults. */
+export function parseJobImage(value: unknown): JobImageOptions {
+  if (value === undefined || value === null) return { entrypoint: undefined, pullPolicies: [] };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new BadInputError(
+      'image',
+      JSON.stringify(value),
+      'an object {"name", "entrypoint", "pull_policy"}',
+    );
+  }
+  const record = value as Record<string, unknown>;
+  const entrypoint = record.entrypoint;
+  if (
+    entrypoint !== undefined &&
+    entrypoint !== null &&
+    (!Array.isArray(entrypoint) || !entrypoint.every((item) => typeof item === 'string'))
+  ) {
+    throw new BadInputError('image:entrypoint', JSON.stringify(entrypoint), 'a list of strings');
+  }
+  return {
+    entrypoint:
+      Array.isArray(entrypoint) && entrypoint.length > 0
+        ? (entrypoint as string[]).filter((part, i) => i > 0 || part !== '')
+        : undefined,
+    pullPolicies: parsePullPolicies(record.pull_policy, 'image:pull_policy'),
+  };
 }
 
 const SETTING = 'services (CI_JOB_SERVICES)';
@@ -36,6 +75,12 @@ export function parseServices(text: string | undefined): ServiceDefinition[] {
   } catch {
     throw new BadInputError(SETTING, text, ACCEPTED);
   }
+  return parseServiceList(parsed, text);
+}
+
+/** Parses a list of service objects (the job response's `services`, or the parsed variable). */
+export function parseServiceList(parsed: unknown, text = JSON.stringify(parsed)): ServiceDefinition[] {
+  if (parsed === undefined || parsed === null) return [];
   if (!Array.isArray(parsed)) throw new BadInputError(SETTING, text, ACCEPTED);
   return parsed.map((item: unknown) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
@@ -68,6 +113,7 @@ export function parseServices(text: string | undefined): ServiceDefinition[] {
       entrypoint: stringArray(record.entrypoint, text),
       command: stringArray(record.command, text),
       variables,
+      pullPolicies: parsePullPolicies(record.pull_policy, `services:pull_policy of ${name}`),
     };
   });
 }

@@ -18,6 +18,8 @@ import {
 } from '../core/config.js';
 import { BadInputError, SystemError } from '../core/errors.js';
 import { IMAGE_FORM, parseImageRef } from '../core/image-ref.js';
+import { parseDuration } from '../core/units.js';
+import { type RunnerPullPolicies, parsePullPolicies } from './pull-policy.js';
 
 export const CONFIG_PATH_ENV = 'SECURE_DIND_GITLAB_CONFIG';
 
@@ -34,6 +36,9 @@ export const GITLAB_SETTING_NAMES = [
   'cache-dir',
   'install-runtime',
   'trust-job-variables',
+  'pull-policy',
+  'allowed-pull-policies',
+  'wait-for-services-timeout',
 ] as const;
 type GitlabSettingName = (typeof GITLAB_SETTING_NAMES)[number];
 export type DriverSettingName = GitlabSettingName | SessionSettingName;
@@ -78,6 +83,21 @@ export const GITLAB_SETTING_DOCS: Record<
       'true: when GitLab Runner gives no job response file (before 14.1), take the job id, project and protection from job variables. UNSAFE on shared runners: a job can forge them',
     default: 'false',
   },
+  'pull-policy': {
+    description:
+      "Pull policies for images whose job names no pull_policy, tried in order (always, if-not-present, never; comma-separated): the Docker executor's pull_policy",
+    default: 'if-not-present',
+  },
+  'allowed-pull-policies': {
+    description:
+      "Pull policies a job may name (comma-separated); a job naming none of them fails. Empty: those of pull-policy. The Docker executor's allowed_pull_policies",
+    default: undefined,
+  },
+  'wait-for-services-timeout': {
+    description:
+      "How long prepare waits for each non-DinD service to accept connections on an exposed port (HEALTHCHECK_TCP_PORT overrides); 0: no wait. The Docker executor's wait_for_services_timeout",
+    default: '30s',
+  },
 };
 
 export interface GitlabSettings {
@@ -98,6 +118,10 @@ export interface GitlabSettings {
   readonly installRuntime: 'auto' | 'never';
   /** Accept a job identity from CUSTOM_ENV_ variables when there is no job response file (unsafe). */
   readonly trustJobVariables: boolean;
+  /** The runner's default and allowed pull policies. */
+  readonly pullPolicies: RunnerPullPolicies;
+  /** Wait for services' ports this long; 0: do not wait. */
+  readonly waitForServicesSeconds: number;
   /**
    * The session settings for one DinD service (validated at load time already, so this only
    * fails for the job's own image reference).
@@ -184,7 +208,11 @@ function parseFile(text: string, path: string): Record<string, Source> {
     let textValue: string;
     if (typeof value === 'string') textValue = value;
     else if (typeof value === 'number' || typeof value === 'boolean') textValue = String(value);
-    else if (key === 'dind-images' && Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    else if (
+      (key === 'dind-images' || key.endsWith('pull-policies') || key === 'pull-policy') &&
+      Array.isArray(value) &&
+      value.every((v) => typeof v === 'string')
+    )
       textValue = value.join(',');
     else if (key === 'daemon-config' && value !== null && typeof value === 'object')
       textValue = JSON.stringify(value);
@@ -260,7 +288,23 @@ function parseSettings(sources: Map<DriverSettingName, Source>): GitlabSettings 
     throw new BadInputError(trust.displayName, trust.value ?? '', 'true or false');
   }
 
+  const policies = (name: 'pull-policy' | 'allowed-pull-policies') => {
+    const { value, displayName } = get(name);
+    const parsed = parsePullPolicies(value, displayName);
+    if (name === 'pull-policy' && parsed.length === 0) {
+      throw new BadInputError(displayName, value ?? '', 'at least one of always, if-not-present, never');
+    }
+    return parsed;
+  };
+  const wait = get('wait-for-services-timeout');
+  const waitSeconds = parseDuration(wait.value ?? '');
+  if (waitSeconds === undefined) {
+    throw new BadInputError(wait.displayName, wait.value ?? '', 'a duration such as 30s or 2m (0: no wait)');
+  }
+
   return {
+    pullPolicies: { defaults: policies('pull-policy'), allowed: policies('allowed-pull-policies') },
+    waitForServicesSeconds: waitSeconds,
     defaultImage: image('default-image'),
     helperImage: image('helper-image'),
     dindImages,

@@ -57,10 +57,24 @@ export function ansiC(text: string): string {
   return `$'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
+/** A service as .gitlab-ci.yml names it (the runner sends these fields in the job response). */
+export interface ServiceSpec {
+  readonly name: string;
+  readonly alias?: string;
+  readonly entrypoint?: string[];
+  readonly command?: string[];
+  readonly variables?: Readonly<Record<string, string>>;
+  readonly pull_policy?: string | string[];
+}
+
 export interface JobSpec {
   readonly projectId: string;
   readonly image: string;
-  readonly services?: readonly { name: string; alias?: string; command?: string[] }[];
+  /** `image: {entrypoint, pull_policy}` beside the name. */
+  readonly imageOptions?: { readonly entrypoint?: string[]; readonly pull_policy?: string | string[] };
+  readonly services?: readonly ServiceSpec[];
+  /** The job response's `credentials` (the server's registry logins for the job). */
+  readonly credentials?: readonly { type: string; url: string; username: string; password: string }[];
   /** Bodies of the user's stages (as .gitlab-ci.yml would give them). */
   readonly script: string;
   readonly afterScript?: string;
@@ -107,6 +121,11 @@ export class RunnerJob {
     return config;
   }
 
+  /** The job's TMPDIR (the runner's per-job temporary directory: scripts, job response). */
+  get tmpdir(): string {
+    return this.root;
+  }
+
   get projectPath(): string {
     return `group/project-${this.spec.projectId}`;
   }
@@ -120,8 +139,10 @@ export class RunnerJob {
     const services = (this.spec.services ?? []).map((s) => ({
       name: s.name,
       alias: s.alias ?? '',
-      entrypoint: null,
+      entrypoint: s.entrypoint ?? null,
       command: s.command ?? null,
+      ...(s.variables ? { variables: s.variables } : {}),
+      ...(s.pull_policy ? { pull_policy: s.pull_policy } : {}),
     }));
     const predefined: Record<string, string> = {
       CI_JOB_ID: this.jobId,
@@ -164,8 +185,9 @@ export class RunnerJob {
             public: true,
             masked: false,
           })),
-          image: { name: this.spec.image },
+          image: { name: this.spec.image, ...this.spec.imageOptions },
           services,
+          ...(this.spec.credentials ? { credentials: this.spec.credentials } : {}),
         }),
       );
     }
@@ -316,7 +338,10 @@ export async function removeProjectCache(projectId: string): Promise<void> {
   }
 }
 
-export async function withSettings<T>(work: (settingsFile: string, dir: string) => Promise<T>): Promise<T> {
+export async function withSettings<T>(
+  work: (settingsFile: string, dir: string) => Promise<T>,
+  extra: Readonly<Record<string, string>> = {},
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'gitlab-driver-'));
   const settingsFile = join(dir, 'gitlab.json');
   await writeFile(
@@ -332,6 +357,7 @@ export async function withSettings<T>(work: (settingsFile: string, dir: string) 
       'cache-dir': join(dir, 'cache'),
       'startup-timeout': '90s',
       'stop-timeout': '15s',
+      ...extra,
     }),
   );
   try {

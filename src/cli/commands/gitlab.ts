@@ -103,7 +103,8 @@ export const gitlabCommand: CliCommand = {
     };
     const settingsAndContext = () => {
       const settings = loadSettings(io.env, parsed.configPath);
-      return { settings, context: jobContext(io.env, settings, loadJobResponse(io.env)) };
+      const response = loadJobResponse(io.env);
+      return { settings, response, context: jobContext(io.env, settings, response) };
     };
 
     switch (parsed.stage) {
@@ -122,9 +123,15 @@ export const gitlabCommand: CliCommand = {
       case 'prepare': {
         const log = streamLogger(io, 'stdout');
         try {
-          const { settings, context } = settingsAndContext();
+          const { settings, context, response } = settingsAndContext();
           await withSignals(
-            (signal) => prepareJob(context, settings, { ...sessionDeps(settings, log), signal }),
+            (signal) =>
+              prepareJob(
+                context,
+                settings,
+                { ...sessionDeps(settings, log), hostEnv: io.env, stdout: io.stdout, signal },
+                response,
+              ),
             (signal) => log.warn(`received ${signal}`),
           );
           return 0;

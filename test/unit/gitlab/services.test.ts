@@ -41,13 +41,21 @@ describe('CUSTOM_ENV_CI_JOB_SERVICES', () => {
         '"variables":{"POSTGRES_DB":"mydb","POSTGRES_PASSWORD":"secret"}}]',
     );
     expect(services).toEqual([
-      { name: 'redis:latest', aliases: [], entrypoint: undefined, command: undefined, variables: {} },
+      {
+        name: 'redis:latest',
+        aliases: [],
+        entrypoint: undefined,
+        command: undefined,
+        variables: {},
+        pullPolicies: [],
+      },
       {
         name: 'my-postgres:9.4',
         aliases: ['pg'],
         entrypoint: ['path', 'to', 'entrypoint'],
         command: ['path', 'to', 'cmd'],
         variables: { POSTGRES_DB: 'mydb', POSTGRES_PASSWORD: 'secret' },
+        pullPolicies: [],
       },
     ]);
   });
