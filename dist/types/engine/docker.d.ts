@@ -4,7 +4,7 @@
  * call, with the engine's error as the cause. A 404 on removal counts as done (idempotent cleanup).
  */
 import Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import { type Readable } from 'node:stream';
 import type { ContainerCreateBody } from '../core/spec.js';
 import type { Logger } from '../session/types.js';
 export declare const DEFAULT_ENGINE_HOST = "unix:///var/run/docker.sock";
@@ -58,6 +58,18 @@ export interface ContainerState {
         Destination?: string;
     }[];
 }
+export interface ImageConfig {
+    readonly entrypoint: readonly string[];
+    /** "5432/tcp" style keys of the image's ExposedPorts. */
+    readonly exposedPorts: readonly string[];
+}
+/** Credentials for one pull (Docker's AuthConfig). */
+export interface RegistryAuthConfig {
+    readonly username?: string;
+    readonly password?: string;
+    readonly identitytoken?: string;
+    readonly serveraddress: string;
+}
 /** Streams of a command run in a container. */
 export interface ExecIo {
     /** Written to the process's stdin, which is then closed. */
@@ -86,7 +98,13 @@ export declare class DockerEngine {
         runtimes: string[];
     }>;
     imageExists(image: string): Promise<boolean>;
-    pullImage(image: string): Promise<void>;
+    /** The parts of an image's configuration a container's behaviour depends on; undefined when absent. */
+    imageConfig(image: string): Promise<ImageConfig | undefined>;
+    /**
+     * Pulls an image (":latest" when it names no tag, as the docker CLI does). The registry
+     * credentials go only into the request's X-Registry-Auth header, never into a message.
+     */
+    pullImage(image: string, auth?: RegistryAuthConfig): Promise<void>;
     listNetworks(labels?: Record<string, string | undefined>): Promise<NetworkInfo[]>;
     inspectNetwork(name: string): Promise<NetworkInfo | undefined>;
     /**
@@ -123,6 +141,11 @@ export declare class DockerEngine {
     inspectContainer(container: string): Promise<ContainerState | undefined>;
     /** The last lines of the container's output (stdout and stderr), as text. */
     containerLogs(container: string, tail?: number): Promise<string>;
+    /**
+     * Follows a container's output (stdout and stderr together) from `since` until the signal
+     * aborts or the container stops; each chunk goes to onData.
+     */
+    followLogs(container: string, since: Date, onData: (chunk: Buffer) => void, signal: AbortSignal): Promise<void>;
     listContainers(labels: Record<string, string | undefined>): Promise<ContainerSummary[]>;
     /** Stops with SIGTERM, then SIGKILL after the grace period. A stopped or gone container is fine. */
     stopContainer(container: string, graceSeconds: number): Promise<void>;

@@ -19,6 +19,17 @@ export interface JobResponse {
     readonly image: unknown;
     readonly services: unknown;
     readonly variables: readonly JobResponseVariable[];
+    /**
+     * Registry logins the server hands the runner (type "registry": GitLab's container registry with
+     * the job token). Secrets: kept in memory for image pulls only, never logged or written.
+     */
+    readonly credentials: readonly JobResponseCredential[];
+}
+export interface JobResponseCredential {
+    readonly type: string;
+    readonly url: string;
+    readonly username: string;
+    readonly password: string;
 }
 export interface JobResponseVariable {
     readonly key: string;

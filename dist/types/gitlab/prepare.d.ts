@@ -3,13 +3,17 @@ import type { SessionConfig } from '../core/config.js';
 import { type CleanupDependencies } from './cleanup.js';
 import { type JobContext } from './job.js';
 import { type ServiceDefinition } from './services.js';
+import { type ImageDependencies } from './job-images.js';
+import type { JobResponse } from './job-response.js';
 import type { GitlabSettings } from './settings.js';
 export declare const DIND_PORT = 2376;
-export interface PrepareDependencies extends CleanupDependencies {
+export interface PrepareDependencies extends CleanupDependencies, Pick<ImageDependencies, 'hostEnv' | 'credentialHelper'> {
     readonly launch: (config: SessionConfig, options: LaunchOptions) => Promise<Session>;
     /** Checks (and, when allowed, installs) the runtime before a DinD session is launched. */
     readonly ensureRuntime?: (config: SessionConfig) => Promise<void>;
     readonly signal?: AbortSignal;
+    /** Where CI_DEBUG_SERVICES streams the services' output (the job log). */
+    readonly stdout?: NodeJS.WritableStream;
 }
 export interface PreparedJob {
     readonly jobContainer: string;
@@ -22,8 +26,8 @@ interface PlannedService {
     readonly aliases: readonly string[];
     readonly dind: boolean;
 }
-export declare function planServices(servicesJson: string | undefined, settings: GitlabSettings): PlannedService[];
+export declare function planServices(definitions: readonly ServiceDefinition[], settings: GitlabSettings): PlannedService[];
 /** Client environment of the job container for the DinD service reachable as `alias`. */
 export declare function dockerClientEnv(alias: string, tlsCertDir: string): Record<string, string>;
-export declare function prepareJob(context: JobContext, settings: GitlabSettings, deps: PrepareDependencies): Promise<PreparedJob>;
+export declare function prepareJob(context: JobContext, settings: GitlabSettings, deps: PrepareDependencies, response?: JobResponse): Promise<PreparedJob>;
 export {};

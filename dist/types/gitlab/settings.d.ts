@@ -1,9 +1,10 @@
 import { type SessionConfig, type SettingName } from '../core/config.js';
+import { type RunnerPullPolicies } from './pull-policy.js';
 export declare const CONFIG_PATH_ENV = "SECURE_DIND_GITLAB_CONFIG";
 /** The session settings an administrator may set (the cache key is derived per project). */
 export declare const SESSION_SETTING_NAMES: ("mtu" | "runtime" | "image" | "cache" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots")[];
 type SessionSettingName = Exclude<SettingName, 'cache-key'>;
-export declare const GITLAB_SETTING_NAMES: readonly ["default-image", "helper-image", "dind-images", "state-dir", "builds-dir", "cache-dir", "install-runtime", "trust-job-variables"];
+export declare const GITLAB_SETTING_NAMES: readonly ["default-image", "helper-image", "dind-images", "state-dir", "builds-dir", "cache-dir", "install-runtime", "trust-job-variables", "pull-policy", "allowed-pull-policies", "wait-for-services-timeout"];
 type GitlabSettingName = (typeof GITLAB_SETTING_NAMES)[number];
 export type DriverSettingName = GitlabSettingName | SessionSettingName;
 export declare const DEFAULT_JOB_IMAGE = "docker:27.5.1-cli";
@@ -31,6 +32,10 @@ export interface GitlabSettings {
     readonly installRuntime: 'auto' | 'never';
     /** Accept a job identity from CUSTOM_ENV_ variables when there is no job response file (unsafe). */
     readonly trustJobVariables: boolean;
+    /** The runner's default and allowed pull policies. */
+    readonly pullPolicies: RunnerPullPolicies;
+    /** Wait for services' ports this long; 0: do not wait. */
+    readonly waitForServicesSeconds: number;
     /**
      * The session settings for one DinD service (validated at load time already, so this only
      * fails for the job's own image reference).
