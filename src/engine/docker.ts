@@ -7,7 +7,7 @@ import Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
 import { SystemError } from '../core/errors.js';
 import type { ContainerCreateBody } from '../core/spec.js';
-import type { Logger } from '../session/types.js';
+import type { Logger } from '../core/logger.js';
 
 export const DEFAULT_ENGINE_HOST = 'unix:///var/run/docker.sock';
 

@@ -10,11 +10,9 @@ export interface ClientEnv {
 
 export type LaunchPhase = 'preflight' | 'reap' | 'certs' | 'network' | 'container' | 'ready';
 
-export interface Logger {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-}
+import type { Logger } from '../core/logger.js';
+
+export type { Logger };
 
 /** Serializable record of what a launch created, saved before each side effect. */
 export interface SessionState {

@@ -6,7 +6,7 @@
 import Docker from 'dockerode';
 import { type Readable } from 'node:stream';
 import type { ContainerCreateBody } from '../core/spec.js';
-import type { Logger } from '../session/types.js';
+import type { Logger } from '../core/logger.js';
 export declare const DEFAULT_ENGINE_HOST = "unix:///var/run/docker.sock";
 export interface EngineVersion {
     readonly version: string;

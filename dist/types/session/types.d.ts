@@ -7,11 +7,8 @@ export interface ClientEnv {
     readonly DOCKER_CERT_PATH: string;
 }
 export type LaunchPhase = 'preflight' | 'reap' | 'certs' | 'network' | 'container' | 'ready';
-export interface Logger {
-    debug(message: string): void;
-    info(message: string): void;
-    warn(message: string): void;
-}
+import type { Logger } from '../core/logger.js';
+export type { Logger };
 /** Serializable record of what a launch created, saved before each side effect. */
 export interface SessionState {
     readonly version: 1;

@@ -1,0 +1,6 @@
+/** The one logger shape every layer takes (a face decides where the lines go). */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
