@@ -11,6 +11,10 @@ import type { Logger } from '../core/logger.js';
 
 export const DEFAULT_ENGINE_HOST = 'unix:///var/run/docker.sock';
 
+/** How long a disk usage measurement waits for another one to finish: up to 60 s. */
+const DISK_USAGE_RETRY_MS = 250;
+const DISK_USAGE_ATTEMPTS = 240;
+
 export interface EngineVersion {
   readonly version: string;
   readonly apiVersion: string;
@@ -321,7 +325,7 @@ export class DockerEngine {
   /** Volumes with their sizes and reference counts (GET /system/df; slower, it measures). */
   volumeUsage(): Promise<Map<string, { size: number; refCount: number }>> {
     return this.call('system df', async () => {
-      const df = (await this.docker.df()) as {
+      const df = (await this.oneDiskUsageAtATime(() => this.docker.df())) as {
         Volumes?: { Name: string; UsageData?: { Size?: number; RefCount?: number } | null }[];
       };
       return new Map(
@@ -331,6 +335,25 @@ export class DockerEngine {
         ]),
       );
     });
+  }
+
+  /**
+   * The engine runs one disk usage computation at a time and refuses a second one ("a disk usage
+   * operation is already running"): concurrent teardowns applying the host budget wait their turn.
+   */
+  private async oneDiskUsageAtATime<T>(measure: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await measure();
+      } catch (error) {
+        if (
+          attempt >= DISK_USAGE_ATTEMPTS ||
+          !/disk usage operation is already running/i.test(engineMessage(error))
+        )
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, DISK_USAGE_RETRY_MS));
+      }
+    }
   }
 
   /** Creates a container; throws NameConflict when the name is in use. Returns its id. */

@@ -133,6 +133,11 @@ export declare class DockerEngine {
         size: number;
         refCount: number;
     }>>;
+    /**
+     * The engine runs one disk usage computation at a time and refuses a second one ("a disk usage
+     * operation is already running"): concurrent teardowns applying the host budget wait their turn.
+     */
+    private oneDiskUsageAtATime;
     /** Creates a container; throws NameConflict when the name is in use. Returns its id. */
     createContainer(name: string, body: ContainerCreateBody | Record<string, unknown>): Promise<string>;
     /** Extracts a tar archive into the container (works before it starts). */
