@@ -21,4 +21,5 @@ export {
   type ErrorKind,
 } from './core/errors.js';
 export { DockerEngine } from './engine/docker.js';
+export * from './ports.js';
 export type * from './session/types.js';

@@ -90,3 +90,6 @@ export function describeError(error: unknown): string {
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
+
+/** Thrown by createContainer when the name is taken: the cache slot is leased by someone else. */
+export class NameConflict extends Error {}

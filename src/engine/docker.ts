@@ -4,89 +4,30 @@
  * call, with the engine's error as the cause. A 404 on removal counts as done (idempotent cleanup).
  */
 import Docker from 'dockerode';
-import { PassThrough, type Readable } from 'node:stream';
+import { Agent } from 'node:https';
+import { PassThrough } from 'node:stream';
 import { SystemError } from '../core/errors.js';
 import type { ContainerCreateBody } from '../core/spec.js';
-import type { Logger } from '../core/logger.js';
-
-export const DEFAULT_ENGINE_HOST = 'unix:///var/run/docker.sock';
+import { NameConflict } from '../core/errors.js';
+import type {
+  ContainerState,
+  ContainerSummary,
+  DaemonAddress,
+  DiskUsage,
+  EnginePort,
+  EngineVersion,
+  ExecIo,
+  ImageConfig,
+  Logger,
+  NetworkInfo,
+  RegistryAuthConfig,
+  TlsClientFiles,
+  VolumeInfo,
+} from '../ports.js';
 
 /** How long a disk usage measurement waits for another one to finish: up to 60 s. */
 const DISK_USAGE_RETRY_MS = 250;
 const DISK_USAGE_ATTEMPTS = 240;
-
-export interface EngineVersion {
-  readonly version: string;
-  readonly apiVersion: string;
-}
-
-export interface NetworkInfo {
-  readonly name: string;
-  readonly id: string;
-  readonly subnets: readonly string[];
-  /** Gateways given in the IPAM config (Docker omits it for the default bridge unless bip is set). */
-  readonly gateways: readonly string[];
-  readonly mtu: number | undefined;
-  readonly labels: Record<string, string>;
-  /** Attached container ids: filled by inspectNetwork only (the engine's list omits them). */
-  readonly containers: readonly string[];
-}
-
-export interface VolumeInfo {
-  readonly name: string;
-  readonly labels: Record<string, string>;
-  readonly createdAt: string | undefined;
-  /** Bytes, when the engine computed it (system df). */
-  readonly size?: number;
-  /** Containers using it, when known (system df). */
-  readonly refCount?: number;
-}
-
-export interface ContainerSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly state: string;
-  readonly labels: Record<string, string>;
-  readonly image: string;
-}
-
-export interface ContainerState {
-  readonly id: string;
-  readonly name: string;
-  readonly running: boolean;
-  readonly status: string;
-  readonly exitCode: number;
-  readonly labels: Record<string, string>;
-  readonly hostConfig: Record<string, unknown>;
-  readonly runtime: string | undefined;
-  readonly networks: Record<string, { IPAddress?: string }>;
-  readonly mounts: readonly { Type?: string; Name?: string; Source?: string; Destination?: string }[];
-}
-
-export interface ImageConfig {
-  readonly entrypoint: readonly string[];
-  /** "5432/tcp" style keys of the image's ExposedPorts. */
-  readonly exposedPorts: readonly string[];
-}
-
-/** Credentials for one pull (Docker's AuthConfig). */
-export interface RegistryAuthConfig {
-  readonly username?: string;
-  readonly password?: string;
-  readonly identitytoken?: string;
-  readonly serveraddress: string;
-}
-
-/** Streams of a command run in a container. */
-export interface ExecIo {
-  /** Written to the process's stdin, which is then closed. */
-  readonly stdin?: Buffer | Readable;
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-}
-
-/** Thrown by createContainer when the name is taken: the cache slot is leased by someone else. */
-export class NameConflict extends Error {}
 
 function isStatus(error: unknown, status: number): boolean {
   return (error as { statusCode?: number } | undefined)?.statusCode === status;
@@ -108,15 +49,51 @@ export function dockerodeOptions(host: string): Docker.DockerOptions {
   return { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' };
 }
 
-export class DockerEngine {
+/**
+ * A job's daemon over mutual TLS: one agent pinned to the session's CA and client certificate
+ * (and to the name "docker" when the address is an IP the certificate may not name).
+ */
+export function connectDaemonOverTls(
+  address: DaemonAddress,
+  tls: TlsClientFiles,
+  options: { timeoutMs?: number; log?: Logger } = {},
+): DockerEngine {
+  const agent = new Agent({
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
+    keepAlive: true,
+    ...(address.servername ? { servername: address.servername } : {}),
+  });
+  // docker-modem takes an agent (its types do not say so): the agent's servername and keep-alive apply.
+  const docker = new Docker({
+    host: address.host,
+    port: address.port,
+    protocol: 'https',
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
+    agent,
+    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+  } as Docker.DockerOptions);
+  return new DockerEngine(`tcp://${address.host}:${address.port}`, options.log, { docker, agent });
+}
+
+export class DockerEngine implements EnginePort {
   readonly host: string;
   private readonly docker: Docker;
+  private readonly agent: Agent | undefined;
   private readonly log: Logger | undefined;
 
-  constructor(host: string = DEFAULT_ENGINE_HOST, log?: Logger) {
+  constructor(host: string, log?: Logger, client?: { docker: Docker; agent: Agent }) {
     this.host = host;
-    this.docker = new Docker(dockerodeOptions(host));
+    this.docker = client?.docker ?? new Docker(dockerodeOptions(host));
+    this.agent = client?.agent;
     this.log = log;
+  }
+
+  close(): void {
+    this.agent?.destroy();
   }
 
   private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
@@ -337,6 +314,49 @@ export class DockerEngine {
     });
   }
 
+  diskUsage(): Promise<DiskUsage> {
+    return this.call('system df', async () => {
+      const df = (await this.oneDiskUsageAtATime(() => this.docker.df())) as {
+        LayersSize?: number;
+        Images?: unknown[] | null;
+        Containers?: { SizeRw?: number }[] | null;
+        Volumes?: { UsageData?: { Size?: number } | null }[] | null;
+        BuildCache?: { Size?: number }[] | null;
+      };
+      const sum = <T>(items: T[] | null | undefined, size: (item: T) => number | undefined) =>
+        (items ?? []).reduce((total, item) => total + Math.max(0, size(item) ?? 0), 0);
+      return {
+        images: (df.Images ?? []).length,
+        layersBytes: df.LayersSize ?? 0,
+        buildCacheBytes: sum(df.BuildCache, (entry) => entry.Size),
+        containersBytes: sum(df.Containers, (container) => container.SizeRw),
+        volumesBytes: sum(df.Volumes, (volume) => volume.UsageData?.Size),
+      };
+    });
+  }
+
+  pruneBuildCache(keepBytes: number): Promise<void> {
+    return this.call('prune build cache', async () => {
+      // dockerode's pruneBuilder drops its options: keep-storage goes in the query by hand.
+      await new Promise((resolve, reject) =>
+        this.docker.modem.dial(
+          {
+            path: `/build/prune?keep-storage=${Math.max(0, Math.floor(keepBytes))}`,
+            method: 'POST',
+            statusCodes: { 200: true, 500: 'server error' },
+          },
+          (error: unknown, data: unknown) => (error ? reject(error) : resolve(data)),
+        ),
+      );
+    });
+  }
+
+  pruneUnusedImages(): Promise<void> {
+    return this.call('prune unused images', async () => {
+      await this.docker.pruneImages({ filters: { dangling: ['false'] } });
+    });
+  }
+
   /**
    * The engine runs one disk usage computation at a time and refuses a second one ("a disk usage
    * operation is already running"): concurrent teardowns applying the host budget wait their turn.
@@ -453,10 +473,13 @@ export class DockerEngine {
     });
   }
 
-  listContainers(labels: Record<string, string | undefined>): Promise<ContainerSummary[]> {
+  listContainers(
+    labels: Record<string, string | undefined>,
+    options: { readonly runningOnly?: boolean } = {},
+  ): Promise<ContainerSummary[]> {
     return this.call('list containers', async () => {
       const containers = await this.docker.listContainers({
-        all: true,
+        all: !options.runningOnly,
         filters: { label: labelFilter(labels) },
       });
       return containers.map((c) => ({

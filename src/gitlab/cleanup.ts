@@ -5,7 +5,7 @@
  */
 import { describeError } from '../core/errors.js';
 import { LABELS, OWNER } from '../core/names.js';
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import type { Logger, SessionState, TeardownReport } from '../session/types.js';
 import type { JobContext } from './job.js';
 import { releaseSlot } from './builds-lease.js';
@@ -13,7 +13,7 @@ import { loadJobState, removeJobState } from './state.js';
 import { labelOnlyState } from '../session/teardown.js';
 
 export interface CleanupDependencies {
-  readonly engine: DockerEngine;
+  readonly engine: EnginePort;
   readonly teardown: (state: SessionState) => Promise<TeardownReport>;
   readonly log: Logger;
   /** Grace for a DinD container found only by label (no recorded session to tear down). */

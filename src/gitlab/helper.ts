@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SystemError } from '../core/errors.js';
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import type { Logger } from '../session/types.js';
 import { JOB_CONTAINER_KEEPER, containerBody } from './containers.js';
 import type { JobContext } from './job.js';
@@ -22,7 +22,7 @@ export async function startHelperContainer(
   image: string,
   buildsDir: string,
   labels: Record<string, string>,
-  engine: DockerEngine,
+  engine: EnginePort,
 ): Promise<void> {
   await mkdir(context.cacheDir, { recursive: true, mode: 0o755 });
   const runner = await gitlabRunnerBinary(process.env.PATH);
@@ -53,7 +53,7 @@ export async function startHelperContainer(
 }
 
 /** The administrator's helper image, pulled when missing; a failure is the host's, not the job's. */
-export async function ensureHelperImage(engine: DockerEngine, image: string, log: Logger): Promise<void> {
+export async function ensureHelperImage(engine: EnginePort, image: string, log: Logger): Promise<void> {
   if (await engine.imageExists(image)) return;
   log.info(`Pulling the helper image ${image}`);
   await engine.pullImage(image).catch((error: unknown) => {

@@ -6,14 +6,14 @@
  * a build failure naming the image; an engine that cannot be reached is a system failure.
  */
 import { SecureDindError, SystemError, describeError } from '../core/errors.js';
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import type { Logger } from '../session/types.js';
 import { type PullPolicy } from './pull-policy.js';
 import { type AuthEntry, entryForImage } from './registry-auth.js';
 import { type CredentialHelper, entryAuth } from './registry-credentials.js';
 
 export interface ImagePuller {
-  readonly engine: DockerEngine;
+  readonly engine: EnginePort;
   readonly authEntries: readonly AuthEntry[];
   readonly helper: CredentialHelper;
   readonly log: Logger;

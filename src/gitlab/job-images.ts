@@ -4,7 +4,7 @@
  * policy the administrator does not allow, or an invalid DOCKER_AUTH_CONFIG, fails the job here);
  * then every image that is not a DinD session's is made available under its policies.
  */
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import type { Logger } from '../session/types.js';
 import { ensureImage } from './images.js';
 import type { JobContext } from './job.js';
@@ -27,7 +27,7 @@ export interface ImagePlan {
 }
 
 export interface ImageDependencies {
-  readonly engine: DockerEngine;
+  readonly engine: EnginePort;
   readonly log: Logger;
   /** The driver's own environment: HOME or DOCKER_CONFIG locate the host's Docker credentials. */
   readonly hostEnv: NodeJS.ProcessEnv;

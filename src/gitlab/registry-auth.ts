@@ -11,7 +11,7 @@
  * message here contains one.
  */
 import { SecureDindError } from '../core/errors.js';
-import type { RegistryAuthConfig } from '../engine/docker.js';
+import type { RegistryAuthConfig } from '../ports.js';
 import type { JobResponseCredential } from './job-response.js';
 
 export type RegistryAuth = RegistryAuthConfig;

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { SystemError } from '../core/errors.js';
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import type { Logger } from '../session/types.js';
 import type { Outcome } from './exit.js';
 import type { JobContext } from './job.js';
@@ -53,7 +53,7 @@ export const signalAllCommand = (signal: 'TERM' | 'KILL') => [
 ];
 
 export interface RunDependencies {
-  readonly engine: DockerEngine;
+  readonly engine: EnginePort;
   readonly log: Logger;
   readonly signal: AbortSignal;
   readonly stdout: NodeJS.WritableStream;

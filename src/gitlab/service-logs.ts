@@ -5,7 +5,7 @@
  */
 import { parseBoolean } from '../core/units.js';
 import { LABEL_PREFIX, LABELS, OWNER } from '../core/names.js';
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import type { JobContext } from './job.js';
 
 /** Label on a plain service container: its hostnames joined with "-" (the log prefix). */
@@ -39,7 +39,7 @@ export function linePrefixer(
  * function is called (it resolves once the streams are closed). A no-op unless the job asked.
  */
 export async function streamServiceLogs(
-  engine: DockerEngine,
+  engine: EnginePort,
   context: JobContext,
   since: Date,
   out: NodeJS.WritableStream,

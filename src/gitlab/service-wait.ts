@@ -7,7 +7,7 @@
  */
 import { connect } from 'node:net';
 import { BadInputError } from '../core/errors.js';
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import type { Logger } from '../session/types.js';
 
 export const HEALTHCHECK_TCP_PORT = 'HEALTHCHECK_TCP_PORT';
@@ -59,7 +59,7 @@ function tryConnect(host: string, port: number): Promise<boolean> {
 }
 
 async function waitForOne(
-  engine: DockerEngine,
+  engine: EnginePort,
   network: string,
   service: ServiceToWaitFor,
   timeoutMs: number,
@@ -81,7 +81,7 @@ async function waitForOne(
 
 /** Waits for every service at once; a service that does not come up is reported, not fatal. */
 export async function waitForServices(
-  engine: DockerEngine,
+  engine: EnginePort,
   network: string,
   services: readonly ServiceToWaitFor[],
   timeoutSeconds: number,

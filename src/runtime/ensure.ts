@@ -5,7 +5,8 @@
  */
 import { createDownloader } from './download.js';
 import { SystemError } from '../core/errors.js';
-import { DEFAULT_ENGINE_HOST, DockerEngine } from '../engine/docker.js';
+import { DEFAULT_ENGINE_HOST } from '../ports.js';
+import { DockerEngine } from '../engine/docker.js';
 import { createDockerProbe } from './probe.js';
 import { DEFAULT_RUNTIME, MIN_SYSBOX_REASON, MIN_SYSBOX_VERSION, versionAtLeast } from './compat.js';
 import { createHostFiles, createLocalRunner } from './host.js';

@@ -6,10 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { formatIpv4, parseCidr } from '../core/cidr.js';
 import { SystemError } from '../core/errors.js';
 import { resourceLabels } from '../core/names.js';
-import { DEFAULT_ENGINE_HOST, DockerEngine } from '../engine/docker.js';
+import { DEFAULT_ENGINE_HOST, type EnginePort } from '../ports.js';
+import { DockerEngine } from '../engine/docker.js';
 import type { ContainerSummary, DockerProbe } from './host.js';
 
-export function createDockerProbe(engine: DockerEngine = new DockerEngine(DEFAULT_ENGINE_HOST)): DockerProbe {
+export function createDockerProbe(engine: EnginePort = new DockerEngine(DEFAULT_ENGINE_HOST)): DockerProbe {
   return {
     info: () => engine.info(),
 

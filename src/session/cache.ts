@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectEvictions } from '../core/lease.js';
 import { LABELS, OWNER } from '../core/names.js';
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import { type TlsClientFiles, innerDaemonRequest } from '../engine/http.js';
 import type { Logger } from './types.js';
 
@@ -77,7 +77,7 @@ export interface CacheVolumeReport {
 
 /** All cache volumes on the engine, with size, last use and whether a live session holds them. */
 export async function listCacheVolumes(
-  engine: DockerEngine,
+  engine: EnginePort,
   stateDir: string,
   options: { measure: boolean },
 ): Promise<CacheVolumeReport[]> {
@@ -108,7 +108,7 @@ export async function listCacheVolumes(
 
 /** Removes least recently used unleased cache volumes until the total fits the budget. */
 export async function enforceHostBudget(
-  engine: DockerEngine,
+  engine: EnginePort,
   stateDir: string,
   budget: number,
   log?: Logger,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { type Cidr, parseCidr } from '../core/cidr.js';
 import type { SessionConfig } from '../core/config.js';
-import { SystemError } from '../core/errors.js';
+import { NameConflict, SystemError } from '../core/errors.js';
 import {
   LABELS,
   cacheVolumeLabels,
@@ -23,7 +23,8 @@ import {
 } from '../core/names.js';
 import { DAEMON_TLS_PORT, daemonContainerSpec, daemonFilesTar, innerDaemonJson } from '../core/spec.js';
 import { chooseInnerRanges } from '../core/subnets.js';
-import { DEFAULT_ENGINE_HOST, DockerEngine, NameConflict } from '../engine/docker.js';
+import { DEFAULT_ENGINE_HOST, type EnginePort } from '../ports.js';
+import { connectHostEngine } from './engine.js';
 import {
   type DaemonAddress,
   type TlsClientFiles,
@@ -39,7 +40,7 @@ import { teardown } from './teardown.js';
 import type { LaunchOptions, LaunchPhase, Session, SessionState } from './types.js';
 
 export interface LaunchDependencies {
-  readonly engine?: DockerEngine;
+  readonly engine?: EnginePort;
   readonly stateDir?: string;
   readonly now?: () => Date;
 }
@@ -50,7 +51,7 @@ export async function launch(
   dependencies: LaunchDependencies = {},
 ): Promise<Session> {
   const log = options.log;
-  const engine = dependencies.engine ?? new DockerEngine(config.engineHost ?? DEFAULT_ENGINE_HOST, log);
+  const engine = dependencies.engine ?? connectHostEngine(config.engineHost ?? DEFAULT_ENGINE_HOST, log);
   const stateDir = dependencies.stateDir ?? defaultStateDir();
   const now = dependencies.now ?? (() => new Date());
   const createdAt = now();

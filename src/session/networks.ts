@@ -16,7 +16,7 @@ import { type Cidr, formatCidr, hostAddress, parseCidr } from '../core/cidr.js';
 import { SystemError } from '../core/errors.js';
 import { LABELS, OWNER, isPastDeadline, newSessionId, sessionNetworkName } from '../core/names.js';
 import { chooseSessionSubnet } from '../core/subnets.js';
-import type { DockerEngine, NetworkInfo } from '../engine/docker.js';
+import type { EnginePort, NetworkInfo } from '../ports.js';
 import { hostRoutes } from './host.js';
 
 /** Spares kept per state dir: enough for a few launches at once without creating on their path. */
@@ -43,7 +43,7 @@ export interface HostNetworks {
   readonly outerMtu: number;
 }
 
-export async function lookAtHostNetworks(engine: DockerEngine): Promise<HostNetworks> {
+export async function lookAtHostNetworks(engine: EnginePort): Promise<HostNetworks> {
   const [networks, routes] = await Promise.all([engine.listNetworks(), hostRoutes()]);
   const occupied = [
     ...networks.flatMap((n) => n.subnets.map((s) => parseCidr(s)).filter((c): c is Cidr => c !== undefined)),
@@ -73,7 +73,7 @@ const leasePath = (stateDir: string, network: string) => join(leaseDir(stateDir)
  * takes the chosen subnet between our look and our create.
  */
 export async function createOnFreeSubnet(
-  engine: DockerEngine,
+  engine: EnginePort,
   spec: {
     name: string;
     occupied: readonly Cidr[];
@@ -144,7 +144,7 @@ export async function leaseSpare(
 
 /** Adds a spare to the pool unless it already holds enough. Never throws: a spare is an optimisation. */
 export async function replenish(
-  engine: DockerEngine,
+  engine: EnginePort,
   stateDir: string,
   host: HostNetworks,
   spec: { occupied: readonly Cidr[]; mtu: number; createdAt: Date },
@@ -199,7 +199,7 @@ export async function releaseLease(stateDir: string, network: string): Promise<v
 }
 
 /** Removes this state dir's spares that nobody leased (for gc). */
-export async function removeSpares(engine: DockerEngine, stateDir: string): Promise<string[]> {
+export async function removeSpares(engine: EnginePort, stateDir: string): Promise<string[]> {
   const pool = poolId(stateDir);
   const leased = new Set((await readLeases(stateDir)).map((lease) => lease.network));
   const removed: string[] = [];

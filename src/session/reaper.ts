@@ -7,7 +7,7 @@
  * are never orphans (the budgets govern them).
  */
 import { LABELS, OWNER, isPastDeadline } from '../core/names.js';
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import { expiredLeaseHolders } from './networks.js';
 import { listSessionRecords } from './records.js';
 import { labelOnlyState, teardown } from './teardown.js';
@@ -22,7 +22,7 @@ export interface ReapReport {
 }
 
 export async function reapOrphans(
-  engine: DockerEngine,
+  engine: EnginePort,
   now: Date,
   stateDir: string,
   log?: Logger,

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { LABELS, OWNER } from '../core/names.js';
 import { DAEMON_TLS_PORT, innerContainerStopSeconds } from '../core/spec.js';
-import { DEFAULT_ENGINE_HOST, DockerEngine } from '../engine/docker.js';
+import { DEFAULT_ENGINE_HOST, type EnginePort } from '../ports.js';
+import { connectHostEngine } from './engine.js';
 import { type DaemonAddress, type TlsClientFiles, innerDaemonRequest } from '../engine/http.js';
 import { enforceHostBudget, pruneInnerDaemon, touchCacheVolume } from './cache.js';
 import { defaultStateDir, removeCertDir } from './host.js';
@@ -19,7 +20,7 @@ import type { Logger, Session, SessionState, TeardownReport } from './types.js';
 
 export interface TeardownOptions {
   readonly log?: Logger;
-  readonly engine?: DockerEngine;
+  readonly engine?: EnginePort;
   readonly stateDir?: string;
   /** Overrides the session's grace period (e.g. 0 after a failed launch whose daemon never ran). */
   readonly graceSeconds?: number;
@@ -69,7 +70,7 @@ export async function teardown(
     }
   };
 
-  const engine = options.engine ?? new DockerEngine(state.engineHost ?? DEFAULT_ENGINE_HOST, log);
+  const engine = options.engine ?? connectHostEngine(state.engineHost ?? DEFAULT_ENGINE_HOST, log);
   const mine = { [LABELS.owner]: OWNER, [LABELS.session]: state.sessionId };
   const grace = options.graceSeconds ?? state.stopTimeoutSeconds;
 
@@ -163,7 +164,7 @@ interface InnerClient {
 
 /** How to reach the session's running daemon over its own mutual TLS; undefined when we cannot. */
 async function innerClient(
-  engine: DockerEngine,
+  engine: EnginePort,
   state: SessionState,
   containerId: string,
 ): Promise<InnerClient | undefined> {

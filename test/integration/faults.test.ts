@@ -23,6 +23,7 @@ import { SecureDindError } from '../../src/core/errors.js';
 import { selectEvictions } from '../../src/core/lease.js';
 import { LABELS, cacheVolumeLabels, cacheVolumeName } from '../../src/core/names.js';
 import { DockerEngine } from '../../src/engine/docker.js';
+import { DEFAULT_ENGINE_HOST } from '../../src/ports.js';
 import {
   cacheVolumeLastUsed,
   enforceHostBudget,
@@ -400,7 +401,7 @@ describe.runIf(engineReady)('faults', () => {
 
   it('the host-wide budget removes least recently used unleased cache volumes, never a leased one', async () => {
     const cacheKey = key('budget');
-    const engine = new DockerEngine();
+    const engine = new DockerEngine(DEFAULT_ENGINE_HOST);
     // enforceHostBudget works on every cache volume of the engine. Give it a view of the engine in
     // which only this test's cache key exists, so nobody else's volume can be chosen or removed.
     const scoped = new Proxy(engine, {

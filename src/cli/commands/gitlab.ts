@@ -4,7 +4,8 @@
  * BUILD_FAILURE_EXIT_CODE / SYSTEM_FAILURE_EXIT_CODE (see src/gitlab/exit.ts).
  */
 import { BadInputError, describeError } from '../../core/errors.js';
-import { DEFAULT_ENGINE_HOST, DockerEngine } from '../../engine/docker.js';
+import { DEFAULT_ENGINE_HOST } from '../../ports.js';
+import { connectHostEngine } from '../../session/engine.js';
 import { ensureRuntime } from '../../runtime/ensure.js';
 import { withSignals } from '../../signals.js';
 import { settingEnvName } from '../../core/config.js';
@@ -150,7 +151,7 @@ export const gitlabCommand: CliCommand = {
           const outcome = await withSignals(
             (signal) =>
               runStage(context, script, stage, {
-                engine: new DockerEngine(settings.engineHost ?? DEFAULT_ENGINE_HOST),
+                engine: connectHostEngine(settings.engineHost ?? DEFAULT_ENGINE_HOST),
                 log: stageLog,
                 signal,
                 stdout: io.stdout,
@@ -192,7 +193,7 @@ export const gitlabCommand: CliCommand = {
 };
 
 function sessionDeps(settings: GitlabSettings, log: Logger) {
-  const engine = new DockerEngine(settings.engineHost ?? DEFAULT_ENGINE_HOST);
+  const engine = connectHostEngine(settings.engineHost ?? DEFAULT_ENGINE_HOST);
   return {
     engine,
     log,

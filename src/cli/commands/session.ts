@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { BadInputError, JobFailure, UnknownSessionError } from '../../core/errors.js';
 import { LABELS, OWNER } from '../../core/names.js';
 import { formatBytes } from '../../core/units.js';
-import { DEFAULT_ENGINE_HOST, DockerEngine } from '../../engine/docker.js';
+import { DEFAULT_ENGINE_HOST } from '../../ports.js';
+import { connectHostEngine } from '../../session/engine.js';
 import { enforceHostBudget, listCacheVolumes } from '../../session/cache.js';
 import { defaultStateDir } from '../../session/host.js';
 import { launch } from '../../session/launch.js';
@@ -155,7 +156,7 @@ export const lsCommand = command({
   usage: 'Usage: secure-dind ls [--json] [--engine-host HOST]',
   async run(args, io) {
     const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
-    const engine = new DockerEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST);
+    const engine = connectHostEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST);
     const daemons = await engine.listContainers({ [LABELS.owner]: OWNER, [LABELS.role]: 'daemon' });
     const sessions = daemons.map((c) => ({
       sessionId: c.labels[LABELS.session],
@@ -198,7 +199,7 @@ export const gcCommand = command({
   async run(args, io) {
     const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
     const log = stderrLogger(io, isVerbose(io, parsed.flags));
-    const engine = new DockerEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST, log);
+    const engine = connectHostEngine(parsed.config.engineHost ?? DEFAULT_ENGINE_HOST, log);
     const stateDir = defaultStateDir(io.env);
     const reaped = await reapOrphans(engine, new Date(), stateDir, log);
     const evicted =
