@@ -10,16 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { type Cidr, formatCidr, hostAddress, overlaps, parseCidr } from '../../src/core/cidr.js';
 import { NameConflict, SystemError } from '../../src/core/errors.js';
 import type { ConnectDaemon } from '../../src/session/engine.js';
-import type {
-  ContainerState,
-  ContainerSummary,
-  DaemonAddress,
-  DiskUsage,
-  EnginePort,
-  EngineVersion,
-  NetworkInfo,
-  VolumeInfo,
-} from '../../src/ports.js';
+import type * as port from '../../src/ports.js';
 
 type Labels = Record<string, string>;
 type LabelQuery = Record<string, string | undefined>;
@@ -110,7 +101,7 @@ class Calls {
   }
 }
 
-export class EngineDouble implements EnginePort {
+export class EngineDouble implements port.EnginePort {
   readonly host = 'unix:///double.sock';
   readonly runtimes = ['runc', 'sysbox-runc'];
   readonly images = new Set<string>();
@@ -130,11 +121,11 @@ export class EngineDouble implements EnginePort {
     this.addNetwork('bridge', '172.17.0.0/16', {}, 1500);
   }
 
-  fail(method: keyof EnginePort, error: Error, onCalls?: readonly number[]): void {
+  fail(method: keyof port.EnginePort, error: Error, onCalls?: readonly number[]): void {
     this.calls.fail(method, error, onCalls);
   }
 
-  before(method: keyof EnginePort, action: (args: unknown[]) => void | Promise<void>, onCall = 1): void {
+  before(method: keyof port.EnginePort, action: (args: unknown[]) => void | Promise<void>, onCall = 1): void {
     this.calls.before(method, action, onCall);
   }
 
@@ -180,7 +171,7 @@ export class EngineDouble implements EnginePort {
     ].sort();
   }
 
-  private async enter(method: keyof EnginePort, ...args: unknown[]): Promise<void> {
+  private async enter(method: keyof port.EnginePort, ...args: unknown[]): Promise<void> {
     await this.calls.enter(method, args);
   }
 
@@ -194,7 +185,7 @@ export class EngineDouble implements EnginePort {
     return container;
   }
 
-  async version(): Promise<EngineVersion> {
+  async version(): Promise<port.EngineVersion> {
     await this.enter('version');
     return { version: '20.10.24', apiVersion: '1.41' };
   }
@@ -224,7 +215,7 @@ export class EngineDouble implements EnginePort {
     this.images.add(image);
   }
 
-  private networkInfo(network: StoredNetwork): NetworkInfo {
+  private networkInfo(network: StoredNetwork): port.NetworkInfo {
     return {
       name: network.name,
       id: network.id,
@@ -236,14 +227,14 @@ export class EngineDouble implements EnginePort {
     };
   }
 
-  async listNetworks(labels?: LabelQuery): Promise<NetworkInfo[]> {
+  async listNetworks(labels?: LabelQuery): Promise<port.NetworkInfo[]> {
     await this.enter('listNetworks', labels);
     return [...this.networks.values()]
       .filter((n) => matches(n.labels, labels))
       .map((n) => ({ ...this.networkInfo(n), containers: [] }));
   }
 
-  async inspectNetwork(name: string): Promise<NetworkInfo | undefined> {
+  async inspectNetwork(name: string): Promise<port.NetworkInfo | undefined> {
     await this.enter('inspectNetwork', name);
     const network = this.networks.get(name);
     return network && this.networkInfo(network);
@@ -305,7 +296,7 @@ export class EngineDouble implements EnginePort {
     return true;
   }
 
-  async inspectVolume(name: string): Promise<VolumeInfo | undefined> {
+  async inspectVolume(name: string): Promise<port.VolumeInfo | undefined> {
     await this.enter('inspectVolume', name);
     const volume = this.volumes.get(name);
     return volume && { name, labels: { ...volume.labels }, createdAt: volume.createdAt };
@@ -327,7 +318,7 @@ export class EngineDouble implements EnginePort {
     return true;
   }
 
-  async listVolumes(labels: LabelQuery): Promise<VolumeInfo[]> {
+  async listVolumes(labels: LabelQuery): Promise<port.VolumeInfo[]> {
     await this.enter('listVolumes', labels);
     return [...this.volumes.entries()]
       .filter(([, volume]) => matches(volume.labels, labels))
@@ -345,7 +336,7 @@ export class EngineDouble implements EnginePort {
     );
   }
 
-  async diskUsage(): Promise<DiskUsage> {
+  async diskUsage(): Promise<port.DiskUsage> {
     await this.enter('diskUsage');
     return {
       images: this.images.size,
@@ -428,7 +419,7 @@ export class EngineDouble implements EnginePort {
     network.attached.set(container.id, address ?? '');
   }
 
-  async inspectContainer(container: string): Promise<ContainerState | undefined> {
+  async inspectContainer(container: string): Promise<port.ContainerState | undefined> {
     await this.enter('inspectContainer', container);
     const found = this.container(container);
     if (!found) return undefined;
@@ -464,7 +455,7 @@ export class EngineDouble implements EnginePort {
   async listContainers(
     labels: LabelQuery,
     options: { runningOnly?: boolean } = {},
-  ): Promise<ContainerSummary[]> {
+  ): Promise<port.ContainerSummary[]> {
     await this.enter('listContainers', labels);
     return [...this.containers.values()]
       .filter((c) => matches(c.labels, labels) && (c.running || !options.runningOnly))
@@ -511,7 +502,7 @@ export class EngineDouble implements EnginePort {
   };
 
   /** The running daemon container at an address, as the network would route to it. */
-  daemonAt(address: DaemonAddress): StoredContainer | undefined {
+  daemonAt(address: port.DaemonAddress): StoredContainer | undefined {
     for (const network of this.networks.values())
       for (const [id, ip] of network.attached)
         if (ip === address.host)
@@ -542,13 +533,13 @@ export class EngineDouble implements EnginePort {
 }
 
 /** A job's daemon as the session core reaches it: the daemon container's contents, over "TLS". */
-export class JobDaemonDouble implements EnginePort {
+export class JobDaemonDouble implements port.EnginePort {
   readonly host: string;
   private closed = false;
 
   constructor(
     private readonly engine: EngineDouble,
-    private readonly address: DaemonAddress,
+    private readonly address: port.DaemonAddress,
     private readonly onClose: () => void,
   ) {
     this.host = `tcp://${address.host}:${address.port}`;
@@ -571,7 +562,7 @@ export class JobDaemonDouble implements EnginePort {
     return this.engine.contentsOf(container.volumes[0] ?? '');
   }
 
-  async version(): Promise<EngineVersion> {
+  async version(): Promise<port.EngineVersion> {
     await this.reach('version');
     return { version: '27.5.1', apiVersion: '1.47' };
   }
@@ -580,7 +571,7 @@ export class JobDaemonDouble implements EnginePort {
     return { Images: (await this.reach('info')).images };
   }
 
-  async diskUsage(): Promise<DiskUsage> {
+  async diskUsage(): Promise<port.DiskUsage> {
     const contents = await this.reach('diskUsage');
     return {
       images: contents.images,
@@ -604,7 +595,7 @@ export class JobDaemonDouble implements EnginePort {
     }
   }
 
-  async listContainers(): Promise<ContainerSummary[]> {
+  async listContainers(): Promise<port.ContainerSummary[]> {
     const contents = await this.reach('listContainers');
     return contents.running.map((id) => ({ id, name: id, state: 'running', labels: {}, image: 'job' }));
   }

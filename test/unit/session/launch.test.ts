@@ -3,6 +3,7 @@
  * the error a user sees, for a launch that works and for one that fails at each step.
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { overlaps, parseCidr } from '../../../src/core/cidr.js';
@@ -158,6 +159,20 @@ describe('launch', () => {
     expect(h.engine.networks.has(spares[0]!)).toBe(false);
   });
 
+  // The runner's own container is found through /.dockerenv and the hostname Docker gives it.
+  it.runIf(existsSync('/.dockerenv'))(
+    "attaches the runner's own container to the session network, and detaches it at teardown",
+    async () => {
+      const h = harness();
+      h.engine.addContainer(hostname());
+      const session = await h.launch({}, { clientPlacement: 'auto' });
+      const network = await h.engine.inspectNetwork(session.networkName);
+      expect(network!.containers).toHaveLength(2);
+      await h.teardown(session);
+      expect(h.leftovers()).toEqual([`container ${hostname()}`, CACHE_0]);
+    },
+  );
+
   it('joins the caller\'s network, never removes it, and names the daemon "docker"', async () => {
     const h = harness();
     h.engine.addNetwork('job-network', '10.250.0.0/24');
@@ -190,6 +205,15 @@ describe('launch: cancellation', () => {
     expect(error.message).toBe('interrupted by SIGTERM');
     expect(h.leftovers()).toEqual([CACHE_0]);
     expect(existsSync(h.states[0]!.certDir!)).toBe(false);
+  });
+
+  it('a signal aborting while the network is made stops the launch before it creates anything more', async () => {
+    const h = harness();
+    const controller = new AbortController();
+    h.engine.before('createNetwork', () => controller.abort(new Error('interrupted by SIGTERM')));
+    const error = await failure(h.launch({}, { signal: controller.signal }));
+    expect(error.message).toBe('interrupted by SIGTERM');
+    expect(h.leftovers()).toEqual([]);
   });
 
   it('a signal aborting while the daemon boots ends the wait and leaves nothing but the cache volume', async () => {
