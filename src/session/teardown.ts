@@ -72,28 +72,12 @@ export async function teardown(
   await sweepByLabel(engine, { [LABELS.owner]: OWNER, [LABELS.session]: state.sessionId }, report, {
     endContainer: async (container) => {
       certDir ??= container.labels[LABELS.certDir];
-      if (
-        options.reachDaemon !== false &&
-        container.state === 'running' &&
-        container.labels[LABELS.role] === 'daemon'
-      ) {
+      const live = container.state === 'running' && container.labels[LABELS.role] === 'daemon';
+      if (live && options.reachDaemon !== false) {
         const daemon = await reachDaemon(engine, state, container.id, grace, connectDaemon).catch(
           () => undefined,
         );
-        if (daemon) {
-          try {
-            if (state.cache && state.cacheMaxSize !== undefined) {
-              const budget = state.cacheMaxSize;
-              await report.step('cache budget', () => pruneToBudget(daemon, budget, log));
-            }
-            // On SIGTERM dockerd would give each container its own stop timeout (10 s by default).
-            await report.step('inner containers', () =>
-              stopInnerContainers(daemon, innerContainerStopSeconds(grace)),
-            );
-          } finally {
-            daemon.close();
-          }
-        }
+        if (daemon) await settleDaemon(daemon, state, grace, report, log);
       }
       await engine.stopContainer(container.id, grace);
       return true;
@@ -160,6 +144,30 @@ async function reachDaemon(
     // Long enough for a prune, and for inner containers to stop within their grace.
     { timeoutMs: Math.max(PRUNE_TIMEOUT_MS, (innerContainerStopSeconds(graceSeconds) + 15) * 1000) },
   );
+}
+
+/**
+ * Before the daemon stops: its cache pruned to the per-volume budget, and its containers stopped
+ * (on SIGTERM dockerd would give each its own stop timeout, 10 s by default).
+ */
+async function settleDaemon(
+  daemon: EnginePort,
+  state: SessionState,
+  grace: number,
+  report: SweepReport,
+  log: Logger | undefined,
+): Promise<void> {
+  try {
+    if (state.cache && state.cacheMaxSize !== undefined) {
+      const budget = state.cacheMaxSize;
+      await report.step('cache budget', () => pruneToBudget(daemon, budget, log));
+    }
+    await report.step('inner containers', () =>
+      stopInnerContainers(daemon, innerContainerStopSeconds(grace)),
+    );
+  } finally {
+    daemon.close();
+  }
 }
 
 /** Prunes inside the running daemon down to the per-volume budget. */

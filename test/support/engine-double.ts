@@ -75,7 +75,7 @@ function engineFailure(what: string, message: string): SystemError {
   return new SystemError(`Docker engine call failed: ${what}: ${message}`);
 }
 
-/** Behaviour shared by both sides: counted calls that a test can make fail. */
+/** Counted calls that a test can make fail or run something before; one rule per method (the last set). */
 class Calls {
   private readonly counts = new Map<string, number>();
   private readonly failures = new Map<string, Failure>();
