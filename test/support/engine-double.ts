@@ -11,6 +11,7 @@ import { type Cidr, formatCidr, hostAddress, overlaps, parseCidr } from '../../s
 import { NameConflict, SystemError } from '../../src/core/errors.js';
 import type { ConnectDaemon } from '../../src/session/engine.js';
 import type * as port from '../../src/ports.js';
+import { type DaemonContents, JobDaemonDouble } from './job-daemon-double.js';
 
 type Labels = Record<string, string>;
 type LabelQuery = Record<string, string | undefined>;
@@ -52,15 +53,6 @@ export interface ImageBehaviour {
   readonly neverAnswers?: boolean;
 }
 
-/** The job daemon's side: what a daemon on a cache volume holds (kept per volume, like the disk). */
-export interface DaemonContents {
-  images: number;
-  layersBytes: number;
-  buildCacheBytes: number;
-  /** Ids of its running containers. */
-  running: string[];
-}
-
 type Failure = (call: number, args: unknown[]) => void | Promise<void>;
 
 const matches = (labels: Labels, query: LabelQuery | undefined) =>
@@ -71,7 +63,7 @@ const matches = (labels: Labels, query: LabelQuery | undefined) =>
 const newId = () => randomBytes(32).toString('hex');
 
 /** A failure (like the adapter's) of a call at the engine. */
-function engineFailure(what: string, message: string): SystemError {
+export function engineFailure(what: string, message: string): SystemError {
   return new SystemError(`Docker engine call failed: ${what}: ${message}`);
 }
 
@@ -530,113 +522,4 @@ export class EngineDouble implements port.EnginePort {
   imageOf(container: StoredContainer): ImageBehaviour {
     return this.imageBehaviour.get(container.image) ?? {};
   }
-}
-
-/** A job's daemon as the session core reaches it: the daemon container's contents, over "TLS". */
-export class JobDaemonDouble implements port.EnginePort {
-  readonly host: string;
-  private closed = false;
-
-  constructor(
-    private readonly engine: EngineDouble,
-    private readonly address: port.DaemonAddress,
-    private readonly onClose: () => void,
-  ) {
-    this.host = `tcp://${address.host}:${address.port}`;
-  }
-
-  /** The daemon's contents; throws as a refused connection does when nothing listens there. */
-  private async reach(method: string): Promise<DaemonContents> {
-    if (this.closed) throw new Error('the client is closed');
-    await new Promise((resolve) => setImmediate(resolve));
-    const container = this.engine.daemonAt(this.address);
-    if (!container)
-      throw engineFailure(method, `connect ECONNREFUSED ${this.address.host}:${this.address.port}`);
-    const behaviour = this.engine.imageOf(container);
-    if (behaviour.neverAnswers) throw engineFailure(method, 'timeout');
-    if (
-      method === 'version' &&
-      this.engine.versionRequestsTo(container.id) < (behaviour.failsVersionRequests ?? 0)
-    )
-      throw engineFailure(method, 'socket hang up');
-    return this.engine.contentsOf(container.volumes[0] ?? '');
-  }
-
-  async version(): Promise<port.EngineVersion> {
-    await this.reach('version');
-    return { version: '27.5.1', apiVersion: '1.47' };
-  }
-
-  async info(): Promise<Record<string, unknown>> {
-    return { Images: (await this.reach('info')).images };
-  }
-
-  async diskUsage(): Promise<port.DiskUsage> {
-    const contents = await this.reach('diskUsage');
-    return {
-      images: contents.images,
-      layersBytes: contents.layersBytes,
-      buildCacheBytes: contents.buildCacheBytes,
-      containersBytes: 0,
-      volumesBytes: 0,
-    };
-  }
-
-  async pruneBuildCache(keepBytes: number): Promise<void> {
-    const contents = await this.reach('pruneBuildCache');
-    contents.buildCacheBytes = Math.min(contents.buildCacheBytes, keepBytes);
-  }
-
-  async pruneUnusedImages(): Promise<void> {
-    const contents = await this.reach('pruneUnusedImages');
-    if (contents.running.length === 0) {
-      contents.images = 0;
-      contents.layersBytes = 0;
-    }
-  }
-
-  async listContainers(): Promise<port.ContainerSummary[]> {
-    const contents = await this.reach('listContainers');
-    return contents.running.map((id) => ({ id, name: id, state: 'running', labels: {}, image: 'job' }));
-  }
-
-  async stopContainer(container: string): Promise<void> {
-    const contents = await this.reach('stopContainer');
-    contents.running = contents.running.filter((id) => id !== container);
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.onClose();
-  }
-
-  private unused(): Promise<never> {
-    return Promise.reject(new Error('a job daemon call the session core does not make'));
-  }
-
-  versionAndRuntimes = () => this.unused();
-  imageExists = () => this.unused();
-  imageConfig = () => this.unused();
-  pullImage = () => this.unused();
-  listNetworks = () => this.unused();
-  inspectNetwork = () => this.unused();
-  createNetwork = () => this.unused();
-  removeNetwork = () => this.unused();
-  connectNetwork = () => this.unused();
-  disconnectNetwork = () => this.unused();
-  inspectVolume = () => this.unused();
-  createVolume = () => this.unused();
-  removeVolume = () => this.unused();
-  listVolumes = () => this.unused();
-  volumeUsage = () => this.unused();
-  createContainer = () => this.unused();
-  putArchive = () => this.unused();
-  startContainer = () => this.unused();
-  inspectContainer = () => this.unused();
-  containerLogs = () => this.unused();
-  followLogs = () => this.unused();
-  removeContainer = () => this.unused();
-  exec = () => this.unused();
-  runToCompletion = () => this.unused();
 }
