@@ -197,24 +197,22 @@ describe('launch', () => {
 });
 
 describe('launch: cancellation', () => {
-  it('a signal aborting while the container starts ends the launch with its reason and leaves nothing but the cache volume', async () => {
-    const h = harness();
-    const controller = new AbortController();
-    h.engine.before('startContainer', () => controller.abort(new Error('interrupted by SIGTERM')));
-    const error = await failure(h.launch({}, { signal: controller.signal }));
-    expect(error.message).toBe('interrupted by SIGTERM');
-    expect(h.leftovers()).toEqual([CACHE_0]);
-    expect(existsSync(h.states[0]!.certDir!)).toBe(false);
-  });
-
-  it('a signal aborting while the network is made stops the launch before it creates anything more', async () => {
-    const h = harness();
-    const controller = new AbortController();
-    h.engine.before('createNetwork', () => controller.abort(new Error('interrupted by SIGTERM')));
-    const error = await failure(h.launch({}, { signal: controller.signal }));
-    expect(error.message).toBe('interrupted by SIGTERM');
-    expect(h.leftovers()).toEqual([]);
-  });
+  it.each<[string, keyof EnginePort, string[]]>([
+    // Between steps: nothing after the network is created, not even the cache volume.
+    ['the network is made', 'createNetwork', []],
+    ['the container starts', 'startContainer', [CACHE_0]],
+  ])(
+    'a signal aborting while %s ends the launch with its reason and removes what it made',
+    async (_when, method, left) => {
+      const h = harness();
+      const controller = new AbortController();
+      h.engine.before(method, () => controller.abort(new Error('interrupted by SIGTERM')));
+      const error = await failure(h.launch({}, { signal: controller.signal }));
+      expect(error.message).toBe('interrupted by SIGTERM');
+      expect(h.leftovers()).toEqual(left);
+      expect(existsSync(h.states[0]!.certDir!)).toBe(false);
+    },
+  );
 
   it('a signal aborting while the daemon boots ends the wait and leaves nothing but the cache volume', async () => {
     const h = harness();
