@@ -3,7 +3,6 @@
  * the core's graceful teardown (their cache volume stays); then everything still carrying the
  * job's label goes, so pieces already gone or never recorded are fine. Never throws.
  */
-import { describeError } from '../core/errors.js';
 import { LABELS, OWNER } from '../core/names.js';
 import type { EnginePort } from '../ports.js';
 import type { Logger, SessionState, TeardownReport } from '../session/types.js';
@@ -11,6 +10,7 @@ import type { JobContext } from './job.js';
 import { releaseSlot } from './builds-lease.js';
 import { loadJobState, removeJobState } from './state.js';
 import { labelOnlyState } from '../session/teardown.js';
+import { SweepReport, sweepByLabel } from '../session/sweep.js';
 
 export interface CleanupDependencies {
   readonly engine: EnginePort;
@@ -36,64 +36,36 @@ export async function cleanupJob(
   endOfJob = false,
 ): Promise<CleanupReport> {
   const { engine, log } = deps;
-  const report: CleanupReport = { removed: [], kept: [], warnings: [] };
-  const step = async (what: string, action: () => Promise<void>) => {
-    try {
-      await action();
-    } catch (error) {
-      report.warnings.push(`${what}: ${describeError(error)}`);
-      log.warn(`cleanup: ${what}: ${describeError(error)}`);
-    }
-  };
+  const report = new SweepReport(log, 'cleanup');
+  const kept: string[] = [];
 
   const tearDown = async (session: SessionState, what: string) => {
     const result = await deps.teardown(session);
     report.removed.push(...result.removed);
-    report.kept.push(...result.kept);
+    kept.push(...result.kept);
     report.warnings.push(...result.warnings.map((w) => `${what}: ${w}`));
   };
 
   const state = await loadJobState(context.stateFile);
   for (const [index, session] of Object.entries(state?.sessions ?? {})) {
-    await step(`DinD session ${session.sessionId}`, () => tearDown(session, `DinD service ${index}`));
+    await report.step(`DinD session ${session.sessionId}`, () => tearDown(session, `DinD service ${index}`));
   }
 
-  const mine = { [LABELS.owner]: OWNER, [LABELS.job]: context.label };
-  await step('containers', async () => {
-    const containers = await engine.listContainers(mine);
+  await sweepByLabel(engine, { [LABELS.owner]: OWNER, [LABELS.job]: context.label }, report, {
     // The job and service containers first, a daemon last: one found only by label (its session
     // was never recorded) gets the same teardown as a recorded one, by its session label.
-    containers.sort(
-      (a, b) => Number(a.labels[LABELS.role] === 'daemon') - Number(b.labels[LABELS.role] === 'daemon'),
-    );
-    for (const container of containers) {
-      await step(`container ${container.name}`, async () => {
-        const sessionId = container.labels[LABELS.session];
-        if (container.labels[LABELS.role] === 'daemon' && sessionId) {
-          const session = labelOnlyState(sessionId, { stopTimeoutSeconds: deps.stopTimeoutSeconds });
-          return tearDown(session, `DinD session ${sessionId}`);
-        }
-        if (await engine.removeContainer(container.name)) report.removed.push(`container ${container.name}`);
-      });
-    }
-  });
-  await step('networks', async () => {
-    for (const network of await engine.listNetworks(mine)) {
-      await step(`network ${network.name}`, async () => {
-        if (await engine.removeNetwork(network.name)) report.removed.push(`network ${network.name}`);
-      });
-    }
-  });
-  await step('volumes', async () => {
-    for (const volume of await engine.listVolumes(mine)) {
-      if (volume.labels[LABELS.role] === 'cache') continue;
-      await step(`volume ${volume.name}`, async () => {
-        if (await engine.removeVolume(volume.name)) report.removed.push(`volume ${volume.name}`);
-      });
-    }
+    containerOrder: (a, b) =>
+      Number(a.labels[LABELS.role] === 'daemon') - Number(b.labels[LABELS.role] === 'daemon'),
+    endContainer: async (container) => {
+      const sessionId = container.labels[LABELS.session];
+      if (container.labels[LABELS.role] !== 'daemon' || !sessionId) return true;
+      const session = labelOnlyState(sessionId, { stopTimeoutSeconds: deps.stopTimeoutSeconds });
+      await tearDown(session, `DinD session ${sessionId}`);
+      return false;
+    },
   });
   if (endOfJob)
-    await step('builds directory lease', () => releaseSlot(context.buildsLeaseDir, context.label));
-  if (report.warnings.length === 0) await step('state file', () => removeJobState(context.stateFile));
-  return report;
+    await report.step('builds directory lease', () => releaseSlot(context.buildsLeaseDir, context.label));
+  if (report.warnings.length === 0) await report.step('state file', () => removeJobState(context.stateFile));
+  return { removed: report.removed, kept, warnings: report.warnings };
 }

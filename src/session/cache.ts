@@ -6,9 +6,11 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectEvictions } from '../core/lease.js';
 import { LABELS, OWNER } from '../core/names.js';
-import type { EnginePort } from '../ports.js';
-import { type TlsClientFiles, innerDaemonRequest } from '../engine/http.js';
-import type { Logger } from './types.js';
+import type { DaemonAddress, EnginePort, Logger, TlsClientFiles } from '../ports.js';
+import { connectJobDaemon } from './engine.js';
+
+/** A prune of a large build cache takes a while. */
+export const PRUNE_TIMEOUT_MS = 120_000;
 
 /** Records that a session used the volume now (the host-wide budget evicts the oldest first). */
 export async function touchCacheVolume(stateDir: string, volume: string, now = new Date()): Promise<void> {
@@ -32,38 +34,43 @@ export async function forgetCacheVolume(stateDir: string, volume: string): Promi
   await rm(join(stateDir, 'cache', volume), { force: true });
 }
 
-interface InnerDiskUsage {
-  LayersSize?: number;
-  BuildCache?: { Size?: number }[] | null;
-}
-
-function innerUsage(df: InnerDiskUsage): number {
-  return (df.LayersSize ?? 0) + (df.BuildCache ?? []).reduce((sum, entry) => sum + (entry.Size ?? 0), 0);
+/** What the budget counts of a daemon's disk usage: its image layers and its build cache. */
+async function cacheBytes(daemon: EnginePort): Promise<number> {
+  const usage = await daemon.diskUsage();
+  return usage.layersBytes + usage.buildCacheBytes;
 }
 
 /**
- * Brings the inner daemon's images and build cache under the budget: build cache first (down to
- * the budget), then unused images. Returns bytes before and after.
+ * Brings a job daemon's images and build cache under the budget: build cache first (down to the
+ * budget), then unused images. Returns bytes before and after.
  */
+export async function pruneDaemonCache(
+  daemon: EnginePort,
+  budget: number,
+): Promise<{ before: number; after: number }> {
+  const before = await cacheBytes(daemon);
+  if (before <= budget) return { before, after: before };
+  await daemon.pruneBuildCache(budget);
+  let after = await cacheBytes(daemon);
+  if (after > budget) {
+    await daemon.pruneUnusedImages();
+    after = await cacheBytes(daemon);
+  }
+  return { before, after };
+}
+
+/** pruneDaemonCache for a daemon known by its address and the session's client certificates. */
 export async function pruneInnerDaemon(
-  address: { host: string; port: number },
+  address: DaemonAddress,
   tls: TlsClientFiles,
   budget: number,
 ): Promise<{ before: number; after: number }> {
-  const before = innerUsage(await innerDaemonRequest<InnerDiskUsage>(address, tls, 'GET', '/system/df'));
-  if (before <= budget) return { before, after: before };
-  await innerDaemonRequest(address, tls, 'POST', `/build/prune?keep-storage=${budget}`, {
-    timeoutMs: 120_000,
-  });
-  let after = innerUsage(await innerDaemonRequest<InnerDiskUsage>(address, tls, 'GET', '/system/df'));
-  if (after > budget) {
-    const filters = encodeURIComponent(JSON.stringify({ dangling: ['false'] }));
-    await innerDaemonRequest(address, tls, 'POST', `/images/prune?filters=${filters}`, {
-      timeoutMs: 120_000,
-    });
-    after = innerUsage(await innerDaemonRequest<InnerDiskUsage>(address, tls, 'GET', '/system/df'));
+  const daemon = connectJobDaemon(address, tls, { timeoutMs: PRUNE_TIMEOUT_MS });
+  try {
+    return await pruneDaemonCache(daemon, budget);
+  } finally {
+    daemon.close();
   }
-  return { before, after };
 }
 
 export interface CacheVolumeReport {

@@ -15,14 +15,16 @@ export function connectHostEngine(host: string = DEFAULT_ENGINE_HOST, log?: Logg
   return new DockerEngine(host, log);
 }
 
+/** How the session core reaches a job's daemon (injectable, so that tests run on a double). */
+export type ConnectDaemon = (
+  address: DaemonAddress,
+  tls: TlsClientFiles,
+  options?: { timeoutMs?: number; log?: Logger },
+) => EnginePort;
+
 /**
  * A job's daemon, over the session's mutual TLS, through the same port as the host engine.
  * timeoutMs bounds each call (readiness gives every attempt a short one).
  */
-export function connectJobDaemon(
-  address: DaemonAddress,
-  tls: TlsClientFiles,
-  options: { timeoutMs?: number; log?: Logger } = {},
-): EnginePort {
-  return connectDaemonOverTls(address, tls, options);
-}
+export const connectJobDaemon: ConnectDaemon = (address, tls, options) =>
+  connectDaemonOverTls(address, tls, options);

@@ -1,8 +1,8 @@
 /** What launch needs to know about the machine it runs on (the runner host or a runner container). */
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Cidr } from '../core/cidr.js';
 import { parseProcNetRoute } from '../core/subnets.js';
 
@@ -37,18 +37,4 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SECURE_DIND_STATE_DIR) return env.SECURE_DIND_STATE_DIR;
   if (process.getuid?.() === 0) return '/var/lib/secure-dind';
   return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'secure-dind');
-}
-
-/**
- * Removes a session's client certificate directory. Only a directory this tool named is removed,
- * whatever a record or label says; false when the path is not one or was already gone.
- */
-export async function removeCertDir(path: string): Promise<boolean> {
-  if (!basename(path).startsWith('secure-dind-')) return false;
-  const existed = await stat(path).then(
-    () => true,
-    () => false,
-  );
-  await rm(path, { recursive: true, force: true });
-  return existed;
 }

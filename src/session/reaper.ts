@@ -10,6 +10,7 @@ import { LABELS, OWNER, isPastDeadline } from '../core/names.js';
 import type { EnginePort } from '../ports.js';
 import { expiredLeaseHolders } from './networks.js';
 import { listSessionRecords } from './records.js';
+import { sweptVolumes } from './sweep.js';
 import { labelOnlyState, teardown } from './teardown.js';
 import type { Logger, SessionState } from './types.js';
 
@@ -31,7 +32,7 @@ export async function reapOrphans(
   const [containers, networks, volumes, records, leaseHolders] = await Promise.all([
     engine.listContainers(owned),
     engine.listNetworks(owned),
-    engine.listVolumes({ ...owned, [LABELS.role]: 'scratch' }),
+    sweptVolumes(engine, owned),
     listSessionRecords(stateDir),
     expiredLeaseHolders(stateDir, now),
   ]);

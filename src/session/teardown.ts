@@ -4,18 +4,16 @@
  * after a half-finished launch or a crash (resources are found by label, not only by the record),
  * and never throws: problems become warnings in the report.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { describeError } from '../core/errors.js';
 import { LABELS, OWNER } from '../core/names.js';
 import { DAEMON_TLS_PORT, innerContainerStopSeconds } from '../core/spec.js';
 import { DEFAULT_ENGINE_HOST, type EnginePort } from '../ports.js';
-import { connectHostEngine } from './engine.js';
-import { type DaemonAddress, type TlsClientFiles, innerDaemonRequest } from '../engine/http.js';
-import { enforceHostBudget, pruneInnerDaemon, touchCacheVolume } from './cache.js';
-import { defaultStateDir, removeCertDir } from './host.js';
+import { PRUNE_TIMEOUT_MS, enforceHostBudget, pruneDaemonCache, touchCacheVolume } from './cache.js';
+import { type ConnectDaemon, connectHostEngine, connectJobDaemon } from './engine.js';
+import { readClientCerts, removeCertDir } from '../tls/cert-dir.js';
+import { defaultStateDir } from './host.js';
 import { leasedBy, releaseLease } from './networks.js';
 import { removeSessionRecord } from './records.js';
+import { SweepReport, sweepByLabel } from './sweep.js';
 import type { Logger, Session, SessionState, TeardownReport } from './types.js';
 
 export interface TeardownOptions {
@@ -29,6 +27,8 @@ export interface TeardownOptions {
    * budget, stop its containers. False after a failed launch: that daemon never answered.
    */
   readonly reachDaemon?: boolean;
+  /** How to reach the session's daemon (default: over its mutual TLS). */
+  readonly connectDaemon?: ConnectDaemon;
 }
 
 /**
@@ -56,158 +56,130 @@ export async function teardown(
 ): Promise<TeardownReport> {
   const started = Date.now();
   const state = 'state' in target ? target.state : target;
-  const removed: string[] = [];
   const kept: string[] = [];
-  const warnings: string[] = [];
   const log = options.log;
   const stateDir = options.stateDir ?? defaultStateDir();
-  const step = async (what: string, action: () => Promise<void>) => {
-    try {
-      await action();
-    } catch (error) {
-      warnings.push(`${what}: ${describeError(error)}`);
-      log?.warn(`teardown: ${what}: ${describeError(error)}`);
-    }
-  };
-
+  const report = new SweepReport(log, 'teardown');
   const engine = options.engine ?? connectHostEngine(state.engineHost ?? DEFAULT_ENGINE_HOST, log);
-  const mine = { [LABELS.owner]: OWNER, [LABELS.session]: state.sessionId };
+  const connectDaemon = options.connectDaemon ?? connectJobDaemon;
   const grace = options.graceSeconds ?? state.stopTimeoutSeconds;
 
   // Without a record (teardown by id alone) the daemon's label says where its certificates are.
   let certDir = state.certDir;
-  await step('containers', async () => {
-    for (const container of await engine.listContainers(mine)) {
-      certDir ??= container.labels[LABELS.certDir];
-      await step(`container ${container.name}`, async () => {
-        if (
-          options.reachDaemon !== false &&
-          container.state === 'running' &&
-          container.labels[LABELS.role] === 'daemon'
-        ) {
-          const client = await innerClient(engine, state, container.id).catch(() => undefined);
-          if (client) {
-            if (state.cache && state.cacheMaxSize !== undefined) {
-              const budget = state.cacheMaxSize;
-              await step('cache budget', () => pruneToBudget(client, budget, log));
-            }
-            // On SIGTERM dockerd would give each container its own stop timeout (10 s by default).
-            await step('inner containers', () =>
-              stopInnerContainers(client, innerContainerStopSeconds(grace)),
-            );
-          }
-        }
-        await engine.stopContainer(container.id, grace);
-        if (await engine.removeContainer(container.id)) removed.push(`container ${container.name}`);
-      });
-    }
-  });
-
   // A spare network the session leased carries no session label: its lease names it.
   const leases = await leasedBy(stateDir, state.sessionId).catch(() => []);
-  certDir ??= leases[0]?.certDir;
-  await step('networks', async () => {
-    const labelled = (await engine.listNetworks(mine)).map((network) => network.name);
-    for (const name of new Set([...labelled, ...leases.map((lease) => lease.network)])) {
-      await step(`network ${name}`, async () => {
-        const network = await engine.inspectNetwork(name);
-        // A launch killed before its container existed: the network's label names the cert dir.
-        certDir ??= network?.labels[LABELS.certDir];
-        // Whatever is still attached (a runner container launch attached) would block removal.
-        for (const attached of network?.containers ?? []) await engine.disconnectNetwork(name, attached);
-        if (network && (await engine.removeNetwork(name))) removed.push(`network ${name}`);
-        await releaseLease(stateDir, name);
-      });
-    }
-  });
-
-  await step('volumes', async () => {
-    for (const volume of await engine.listVolumes({ ...mine, [LABELS.role]: 'scratch' })) {
-      await step(`volume ${volume.name}`, async () => {
-        if (await engine.removeVolume(volume.name)) removed.push(`volume ${volume.name}`);
-      });
-    }
+  await sweepByLabel(engine, { [LABELS.owner]: OWNER, [LABELS.session]: state.sessionId }, report, {
+    endContainer: async (container) => {
+      certDir ??= container.labels[LABELS.certDir];
+      const live = container.state === 'running' && container.labels[LABELS.role] === 'daemon';
+      if (live && options.reachDaemon !== false) {
+        const daemon = await reachDaemon(engine, state, container.id, grace, connectDaemon).catch(
+          () => undefined,
+        );
+        if (daemon) await settleDaemon(daemon, state, grace, report, log);
+      }
+      await engine.stopContainer(container.id, grace);
+      return true;
+    },
+    moreNetworks: leases.map((lease) => lease.network),
+    afterNetwork: async (name, network) => {
+      // A launch killed before its container existed: the network's label names the cert dir.
+      certDir ??= leases[0]?.certDir ?? network?.labels[LABELS.certDir];
+      await releaseLease(stateDir, name);
+    },
   });
 
   if (state.cache && state.volumeName) {
     const volumeName = state.volumeName;
     kept.push(`volume ${volumeName}`);
-    await step('cache record', () => touchCacheVolume(stateDir, volumeName));
+    await report.step('cache record', () => touchCacheVolume(stateDir, volumeName));
   }
 
+  certDir ??= leases[0]?.certDir;
   if (certDir) {
     const path = certDir;
-    await step(`certs ${path}`, async () => {
-      if (await removeCertDir(path)) removed.push(`certs ${path}`);
+    await report.step(`certs ${path}`, async () => {
+      if (await removeCertDir(path)) report.removed.push(`certs ${path}`);
     });
   }
 
   // The record goes with the session; one whose teardown met problems stays for gc to retry.
-  if (warnings.length === 0)
-    await step('session record', () => removeSessionRecord(stateDir, state.sessionId));
+  if (report.warnings.length === 0)
+    await report.step('session record', () => removeSessionRecord(stateDir, state.sessionId));
 
   if (state.cache && state.cacheTotalMaxSize !== undefined) {
     const budget = state.cacheTotalMaxSize;
-    await step('host cache budget', async () => {
+    await report.step('host cache budget', async () => {
       for (const name of await enforceHostBudget(engine, stateDir, budget, log))
-        removed.push(`volume ${name}`);
+        report.removed.push(`volume ${name}`);
     });
   }
 
-  return { sessionId: state.sessionId, removed, kept, warnings, milliseconds: Date.now() - started };
+  return {
+    sessionId: state.sessionId,
+    removed: report.removed,
+    kept,
+    warnings: report.warnings,
+    milliseconds: Date.now() - started,
+  };
 }
 
-interface InnerClient {
-  readonly address: DaemonAddress;
-  readonly tls: TlsClientFiles;
-}
-
-/** How to reach the session's running daemon over its own mutual TLS; undefined when we cannot. */
-async function innerClient(
+/** The session's running daemon over its own mutual TLS; undefined when we cannot reach it. */
+async function reachDaemon(
   engine: EnginePort,
   state: SessionState,
   containerId: string,
-): Promise<InnerClient | undefined> {
+  graceSeconds: number,
+  connectDaemon: ConnectDaemon,
+): Promise<EnginePort | undefined> {
   if (!state.certDir || !state.networkName) return undefined;
   const container = await engine.inspectContainer(containerId);
   const host = container?.networks[state.networkName]?.IPAddress;
   if (!host) return undefined;
-  const [ca, cert, key] = await Promise.all(
-    ['ca.pem', 'cert.pem', 'key.pem'].map((file) => readFile(join(state.certDir!, file), 'utf8')),
-  );
   // Every session certificate names the daemon "docker", whatever its address on this network.
-  return {
-    address: { host, port: DAEMON_TLS_PORT, servername: 'docker' },
-    tls: { ca: ca!, cert: cert!, key: key! },
-  };
+  return connectDaemon(
+    { host, port: DAEMON_TLS_PORT, servername: 'docker' },
+    await readClientCerts(state.certDir),
+    // Long enough for a prune, and for inner containers to stop within their grace.
+    { timeoutMs: Math.max(PRUNE_TIMEOUT_MS, (innerContainerStopSeconds(graceSeconds) + 15) * 1000) },
+  );
+}
+
+/**
+ * Before the daemon stops: its cache pruned to the per-volume budget, and its containers stopped
+ * (on SIGTERM dockerd would give each its own stop timeout, 10 s by default).
+ */
+async function settleDaemon(
+  daemon: EnginePort,
+  state: SessionState,
+  grace: number,
+  report: SweepReport,
+  log: Logger | undefined,
+): Promise<void> {
+  try {
+    if (state.cache && state.cacheMaxSize !== undefined) {
+      const budget = state.cacheMaxSize;
+      await report.step('cache budget', () => pruneToBudget(daemon, budget, log));
+    }
+    await report.step('inner containers', () =>
+      stopInnerContainers(daemon, innerContainerStopSeconds(grace)),
+    );
+  } finally {
+    daemon.close();
+  }
 }
 
 /** Prunes inside the running daemon down to the per-volume budget. */
-async function pruneToBudget(client: InnerClient, budget: number, log: Logger | undefined): Promise<void> {
-  const { before, after } = await pruneInnerDaemon(client.address, client.tls, budget);
+async function pruneToBudget(daemon: EnginePort, budget: number, log: Logger | undefined): Promise<void> {
+  const { before, after } = await pruneDaemonCache(daemon, budget);
   if (after < before) log?.info(`cache budget: pruned the daemon's cache from ${before} to ${after} bytes`);
 }
 
 /** Stops the daemon's running containers at once, each with SIGTERM then SIGKILL after `seconds`. */
-async function stopInnerContainers(client: InnerClient, seconds: number): Promise<void> {
-  const running = await innerDaemonRequest<{ Id: string }[]>(
-    client.address,
-    client.tls,
-    'GET',
-    '/containers/json',
-  );
+async function stopInnerContainers(daemon: EnginePort, seconds: number): Promise<void> {
+  const running = await daemon.listContainers({}, { runningOnly: true });
+  // A container that stopped or went meanwhile is fine.
   await Promise.all(
-    (running ?? []).map(
-      (container) =>
-        innerDaemonRequest(
-          client.address,
-          client.tls,
-          'POST',
-          `/containers/${container.Id}/stop?t=${seconds}`,
-          {
-            timeoutMs: (seconds + 15) * 1000,
-          },
-        ).catch(() => undefined), // already stopped (304) or gone: fine
-    ),
+    running.map((container) => daemon.stopContainer(container.id, seconds).catch(() => undefined)),
   );
 }

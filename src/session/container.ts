@@ -1,0 +1,47 @@
+/**
+ * The daemon container step: the inner daemon's configuration (its networks clear of every outer
+ * one) and the session's server certificates go into the container before it starts, so no
+ * secret ever passes through its command line or environment.
+ */
+import type { Cidr } from '../core/cidr.js';
+import { SystemError } from '../core/errors.js';
+import { daemonContainerSpec, daemonFilesTar, innerDaemonJson } from '../core/spec.js';
+import { chooseInnerRanges } from '../core/subnets.js';
+import { type SessionCerts, serverCertFiles } from '../tls/certs.js';
+import type { LaunchContext } from './launch-context.js';
+import { type SlotLease, leaseSlot } from './lease.js';
+import type { NetworkPlacement } from './network.js';
+
+/** Creates the daemon container on a leased cache slot, with its files in place; not started. */
+export async function createDaemonContainer(
+  context: LaunchContext,
+  daemon: {
+    readonly placement: NetworkPlacement;
+    readonly aliases: readonly string[];
+    readonly certs: SessionCerts;
+    /** Every outer network and route the inner daemon's ranges must avoid. */
+    readonly occupied: readonly Cidr[];
+    readonly mtu: number;
+  },
+): Promise<SlotLease> {
+  const { config, engine } = context;
+  const innerRanges = chooseInnerRanges([...daemon.occupied, daemon.placement.subnet], config.addressPool);
+  if (!innerRanges) {
+    throw new SystemError('no free IPv4 range for the inner daemon', {
+      hint: 'Set the address-pool setting to a range no network on this host uses.',
+    });
+  }
+  const tar = daemonFilesTar(innerDaemonJson(config, innerRanges, daemon.mtu), serverCertFiles(daemon.certs));
+  const lease = await leaseSlot(context, ({ volumeName, labels }) =>
+    daemonContainerSpec({
+      config,
+      labels,
+      volumeName,
+      networkName: daemon.placement.networkName,
+      daemonIp: daemon.placement.daemonIp,
+      aliases: daemon.aliases,
+    }),
+  );
+  await engine.putArchive(lease.containerId, '/', tar);
+  return lease;
+}
