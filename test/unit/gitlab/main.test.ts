@@ -13,26 +13,25 @@ import { runDriver } from '../../../src/gitlab/main.js';
 
 const BUILD_FAILURE = 17;
 const SYSTEM_FAILURE = 42;
+const MISSING = '/nonexistent/gitlab.json';
+/** The least a job response file holds: job id, token, project, and the server in the repository URL. */
+const JOB_RESPONSE = JSON.stringify({
+  id: 77,
+  token: 'glcbt-main',
+  job_info: { project_id: 4 },
+  git_info: { repo_url: 'https://gitlab.example.com/group/app.git' },
+});
 
 let dir = '';
 let runnerEnv: NodeJS.ProcessEnv = {};
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gitlab-main-'));
-  const responseFile = join(dir, 'response.json');
-  await writeFile(
-    responseFile,
-    JSON.stringify({
-      id: 77,
-      token: 'glcbt-main',
-      job_info: { project_id: 4 },
-      git_info: { repo_url: 'https://gitlab.example.com/group/app.git' },
-    }),
-  );
+  await writeFile(join(dir, 'response.json'), JOB_RESPONSE);
   await writeFile(join(dir, 'settings.json'), JSON.stringify({ 'cache-dir': join(dir, 'cache') }));
   runnerEnv = {
     BUILD_FAILURE_EXIT_CODE: String(BUILD_FAILURE),
     SYSTEM_FAILURE_EXIT_CODE: String(SYSTEM_FAILURE),
-    JOB_RESPONSE_FILE: responseFile,
+    JOB_RESPONSE_FILE: join(dir, 'response.json'),
     SECURE_DIND_STATE_DIR: join(dir, 'state'),
     SECURE_DIND_BUILDS_DIR: join(dir, 'builds'),
   };
@@ -41,162 +40,113 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk);
-      callback();
-    },
+/** Runs one stage process; `env` adds to the runner's variables. */
+async function stage(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  const into = (chunks: Buffer[]) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+    });
+  const status = await runDriver(argv, {
+    stdout: into(stdout),
+    stderr: into(stderr),
+    env: { ...runnerEnv, ...env },
   });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+  return { status, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
 }
-
-async function call(argv: string[], env: NodeJS.ProcessEnv) {
-  const stdout = collector();
-  const stderr = collector();
-  const status = await runDriver(argv, { stdout: stdout.stream, stderr: stderr.stream, env });
-  return { status, stdout: stdout.text(), stderr: stderr.text() };
-}
-
-interface Case {
-  readonly name: string;
-  readonly argv: (dir: string) => string[];
-  readonly env?: (dir: string) => NodeJS.ProcessEnv;
-  readonly status: number;
-  readonly stdout: string | RegExp;
-  readonly stderr: string | RegExp;
-}
-
-const MISSING = '/nonexistent/gitlab.json';
-const SETTINGS_ERROR = '[secure-dind] ERROR: secure-dind GitLab driver settings: invalid configuration file';
-
-const cases: Case[] = [
-  {
-    name: 'no stage: the usage, as a system failure',
-    argv: () => [],
-    status: SYSTEM_FAILURE,
-    stdout: '',
-    stderr: `${DRIVER_USAGE}\n`,
-  },
-  {
-    name: 'an unknown stage: the usage',
-    argv: () => ['shell'],
-    status: SYSTEM_FAILURE,
-    stdout: '',
-    stderr: `${DRIVER_USAGE}\n`,
-  },
-  {
-    name: 'an unknown option where the stage belongs: the usage',
-    argv: () => ['--verbose', 'config'],
-    status: SYSTEM_FAILURE,
-    stdout: '',
-    stderr: `${DRIVER_USAGE}\n`,
-  },
-  {
-    name: 'a stage name inherited from Object is no stage',
-    argv: () => ['toString'],
-    status: SYSTEM_FAILURE,
-    stdout: '',
-    stderr: `${DRIVER_USAGE}\n`,
-  },
-  {
-    name: '--config without a value: a warning',
-    argv: () => ['config', '--config'],
-    status: SYSTEM_FAILURE,
-    stdout: '',
-    stderr: '[secure-dind] warning: invalid --config: "" (expected a path to a JSON file)\n',
-  },
-  {
-    name: 'run without SCRIPT and STAGE: its usage',
-    argv: () => ['run'],
-    status: SYSTEM_FAILURE,
-    stdout: '',
-    stderr: '[secure-dind] warning: usage: secure-dind gitlab run SCRIPT STAGE\n',
-  },
-  {
-    name: 'run without STAGE: its usage',
-    argv: () => ['run', '/tmp/script'],
-    status: SYSTEM_FAILURE,
-    stdout: '',
-    stderr: '[secure-dind] warning: usage: secure-dind gitlab run SCRIPT STAGE\n',
-  },
-  {
-    name: 'config: the runner reads its JSON from stdout, a leased builds directory in it',
-    argv: () => ['config'],
-    status: 0,
-    stdout:
-      /^\{"builds_dir":"[^"]+\/builds\/gitlab\.example\.com\/4\/0","cache_dir":"[^"]+",.*"driver":\{"name":"secure-dind",/,
-    stderr: '',
-  },
-  {
-    name: 'config with --config: the path reaches the later stages as job_env',
-    argv: (d) => ['config', '--config', join(d, 'settings.json')],
-    status: 0,
-    stdout:
-      /"cache_dir":"[^"]+\/cache\/gitlab\.example\.com\/4".*"job_env":\{"SECURE_DIND_GITLAB_CONFIG":"[^"]+\/settings\.json"\}\}\n$/,
-    stderr: '',
-  },
-  {
-    name: 'config with an unreadable --config file: a system failure naming the option',
-    argv: () => ['config', `--config=${MISSING}`],
-    status: SYSTEM_FAILURE,
-    stdout: '',
-    stderr: new RegExp(`^${escape(SETTINGS_ERROR)} \\(--config\\): "${MISSING}"`),
-  },
-  {
-    name: 'prepare with an unreadable file from the environment: a system failure naming the variable',
-    argv: () => ['prepare'],
-    env: () => ({ SECURE_DIND_GITLAB_CONFIG: MISSING }),
-    status: SYSTEM_FAILURE,
-    stdout: '',
-    stderr: new RegExp(`^${escape(SETTINGS_ERROR)} \\(SECURE_DIND_GITLAB_CONFIG\\)`),
-  },
-  {
-    name: "config with the job's own bad image: a build failure",
-    argv: () => ['config'],
-    env: () => ({ CUSTOM_ENV_CI_JOB_IMAGE: 'Not An Image' }),
-    status: BUILD_FAILURE,
-    stdout: '',
-    stderr: `[secure-dind] ERROR: invalid image (CI_JOB_IMAGE): "Not An Image" (expected ${IMAGE_FORM})\n`,
-  },
-  {
-    name: 'run with a stage script that cannot be read: a system failure',
-    argv: (d) => ['run', join(d, 'gone.sh'), 'build_script'],
-    status: SYSTEM_FAILURE,
-    stdout: '',
-    stderr: /^\[secure-dind\] ERROR: cannot read the stage script \/.*\/gone\.sh\n/,
-  },
-  {
-    name: 'cleanup never fails the job: what went wrong is a warning',
-    argv: () => ['cleanup', '--config', MISSING],
-    status: 0,
-    stdout: '',
-    stderr:
-      /^\[secure-dind\] warning: cleanup: secure-dind GitLab driver settings: invalid configuration file \(--config\)/,
-  },
-];
 
 describe('stage dispatch', () => {
-  it.each(cases)('$name', async ({ argv, env, status, stdout, stderr }) => {
-    const result = await call(argv(dir), { ...runnerEnv, ...env?.(dir) });
-    expect(result.status).toBe(status);
-    for (const [actual, expected] of [
-      [result.stdout, stdout],
-      [result.stderr, stderr],
-    ] as const) {
-      if (typeof expected === 'string') expect(actual).toBe(expected);
-      else expect(actual).toMatch(expected);
-    }
+  it.each([[[]], [['shell']], [['--verbose', 'config']], [['toString']]])(
+    '%j is no stage: the usage on stderr, a system failure',
+    async (argv) => {
+      expect(await stage(argv)).toEqual({ status: SYSTEM_FAILURE, stdout: '', stderr: `${DRIVER_USAGE}\n` });
+    },
+  );
+
+  it.each([
+    [['config', '--config'], 'invalid --config: "" (expected a path to a JSON file)'],
+    [['run'], 'usage: secure-dind gitlab run SCRIPT STAGE'],
+    [['run', '/tmp/script'], 'usage: secure-dind gitlab run SCRIPT STAGE'],
+  ])('%j: a warning, a system failure', async (argv, warning) => {
+    expect(await stage(argv)).toEqual({
+      status: SYSTEM_FAILURE,
+      stdout: '',
+      stderr: `[secure-dind] warning: ${warning}\n`,
+    });
+  });
+
+  it.each<[string, string[], NodeJS.ProcessEnv, number, RegExp]>([
+    [
+      'an unreadable --config file fails the system, naming the option',
+      ['config', `--config=${MISSING}`],
+      {},
+      SYSTEM_FAILURE,
+      /^\[secure-dind\] ERROR: secure-dind GitLab driver settings: invalid configuration file \(--config\)/,
+    ],
+    [
+      'an unreadable file from the environment fails the system, naming the variable',
+      ['prepare'],
+      { SECURE_DIND_GITLAB_CONFIG: MISSING },
+      SYSTEM_FAILURE,
+      /^\[secure-dind\] ERROR: .* invalid configuration file \(SECURE_DIND_GITLAB_CONFIG\): "\/nonexistent/,
+    ],
+    [
+      'a stage script that cannot be read fails the system',
+      ['run', '/nonexistent/script', 'build_script'],
+      {},
+      SYSTEM_FAILURE,
+      /^\[secure-dind\] ERROR: cannot read the stage script \/nonexistent\/script\n/,
+    ],
+  ])('%s', async (_case, argv, env, status, error) => {
+    const result = await stage(argv, env);
+    expect(result).toMatchObject({ status, stdout: '' });
+    expect(result.stderr).toMatch(error);
+  });
+
+  it("the job's own bad image fails the build", async () => {
+    expect(await stage(['config'], { CUSTOM_ENV_CI_JOB_IMAGE: 'Not An Image' })).toEqual({
+      status: BUILD_FAILURE,
+      stdout: '',
+      stderr: `[secure-dind] ERROR: invalid image (CI_JOB_IMAGE): "Not An Image" (expected ${IMAGE_FORM})\n`,
+    });
+  });
+
+  it('cleanup never fails the job: what went wrong is a warning on stderr', async () => {
+    const result = await stage(['cleanup', '--config', MISSING]);
+    expect(result).toMatchObject({ status: 0, stdout: '' });
+    expect(result.stderr).toMatch(
+      /^\[secure-dind\] warning: cleanup: .* invalid configuration file \(--config\)/,
+    );
+  });
+
+  it('config prints the JSON the runner reads, with the leased builds directory', async () => {
+    const result = await stage(['config']);
+    expect(result).toMatchObject({ status: 0, stderr: '' });
+    expect(result.stdout).toMatch(/\n$/);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      builds_dir: join(dir, 'builds', 'gitlab.example.com', '4', '0'),
+      builds_dir_is_shared: false,
+      driver: { name: 'secure-dind' },
+    });
+  });
+
+  it('config passes a --config path on to the later stages as job_env', async () => {
+    const settings = join(dir, 'settings.json');
+    const result = await stage(['config', '--config', settings]);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      cache_dir: join(dir, 'cache', 'gitlab.example.com', '4'),
+      job_env: { SECURE_DIND_GITLAB_CONFIG: settings },
+    });
   });
 
   it('outside GitLab Runner (no failure codes in the environment) fails with 1', async () => {
-    const { SYSTEM_FAILURE_EXIT_CODE: _system, BUILD_FAILURE_EXIT_CODE: _build, ...bare } = runnerEnv;
-    expect(await call(['unknown'], bare)).toMatchObject({ status: 1, stdout: '' });
-    expect(await call(['run'], bare)).toMatchObject({ status: 1, stdout: '' });
+    const outside = { BUILD_FAILURE_EXIT_CODE: undefined, SYSTEM_FAILURE_EXIT_CODE: undefined };
+    expect(await stage(['unknown'], outside)).toMatchObject({ status: 1, stdout: '' });
+    expect(await stage(['run'], outside)).toMatchObject({ status: 1, stdout: '' });
   });
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
