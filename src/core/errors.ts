@@ -93,3 +93,14 @@ function truncate(text: string, max: number): string {
 
 /** Thrown by createContainer when the name is taken: the cache slot is leased by someone else. */
 export class NameConflict extends Error {}
+
+/** A Docker engine call failed; statusCode is the engine's HTTP status when it answered one. */
+export class EngineError extends SystemError {
+  readonly statusCode: number | undefined;
+
+  constructor(message: string, options: { cause?: unknown; hint?: string; statusCode?: number } = {}) {
+    super(message, options);
+    this.name = 'EngineError';
+    this.statusCode = options.statusCode;
+  }
+}

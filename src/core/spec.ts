@@ -3,6 +3,7 @@
  * Pure. Security properties are decided here and only here: never privileged, no engine socket or
  * other host path, no host namespaces, the configured runtime, and resource limits.
  */
+import { CERT_FILES, type CertFileContents, certFileMode } from './cert-files.js';
 import type { SessionConfig } from './config.js';
 import type { InnerRanges } from './subnets.js';
 import { makeTar } from './tar.js';
@@ -127,10 +128,7 @@ export function unsafeSpecReasons(body: { HostConfig?: Record<string, unknown> }
  * and the server certificates where the docker:dind contract looks for them. Existing parents keep
  * their usual modes; the server directory and key are private.
  */
-export function daemonFilesTar(
-  daemonJson: Record<string, unknown>,
-  serverFiles: Readonly<Record<'ca.pem' | 'cert.pem' | 'key.pem', string>>,
-): Buffer {
+export function daemonFilesTar(daemonJson: Record<string, unknown>, serverFiles: CertFileContents): Buffer {
   const serverDir = `${CERT_DIR_IN_CONTAINER.slice(1)}/server`;
   return makeTar([
     { path: 'etc/', mode: 0o755 },
@@ -138,9 +136,9 @@ export function daemonFilesTar(
     { path: 'etc/docker/daemon.json', mode: 0o644, content: `${JSON.stringify(daemonJson, null, 2)}\n` },
     { path: `${CERT_DIR_IN_CONTAINER.slice(1)}/`, mode: 0o755 },
     { path: `${serverDir}/`, mode: 0o700 },
-    ...(['ca.pem', 'cert.pem', 'key.pem'] as const).map((file) => ({
+    ...Object.values(CERT_FILES).map((file) => ({
       path: `${serverDir}/${file}`,
-      mode: file === 'key.pem' ? 0o600 : 0o644,
+      mode: certFileMode(file),
       content: serverFiles[file],
     })),
   ]);

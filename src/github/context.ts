@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SystemError } from '../core/errors.js';
 import type { ClientEnv } from '../session/types.js';
+import { certFilePaths } from '../tls/cert-dir.js';
 import type { ActionIo } from './io.js';
 
 export interface DockerContextRecord {
@@ -38,12 +39,12 @@ export async function createDockerContext(
     io.warning(`secure-dind: replacing the existing docker context '${name}'`);
     await check(io, ['context', 'rm', '--force', name]);
   }
-  const cert = env.DOCKER_CERT_PATH;
+  const files = certFilePaths(env.DOCKER_CERT_PATH);
   const endpoint = [
     `host=${env.DOCKER_HOST}`,
-    `ca=${join(cert, 'ca.pem')}`,
-    `cert=${join(cert, 'cert.pem')}`,
-    `key=${join(cert, 'key.pem')}`,
+    `ca=${files.ca}`,
+    `cert=${files.cert}`,
+    `key=${files.key}`,
   ].join(',');
   await check(io, [
     'context',

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DAEMON_TLS_PORT } from '../core/spec.js';
+import { certFilePaths } from '../tls/cert-dir.js';
 import type { PemPair } from '../tls/certs.js';
 import type { ListenMode } from './options.js';
 
@@ -28,11 +29,12 @@ export async function writeDaemonFiles(
   server: PemPair,
 ): Promise<DaemonFiles> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  const paths = certFilePaths(dir);
   const files: DaemonFiles = {
     configFile: join(dir, 'daemon.json'),
-    caFile: join(dir, 'ca.pem'),
-    certFile: join(dir, 'cert.pem'),
-    keyFile: join(dir, 'key.pem'),
+    caFile: paths.ca,
+    certFile: paths.cert,
+    keyFile: paths.key,
     pidFile: join(dir, 'dockerd.pid'),
   };
   await writeFile(files.configFile, `${JSON.stringify(daemonJson, null, 2)}\n`, { mode: 0o644 });

@@ -16,7 +16,8 @@ import { parseWholeNumber } from '../core/units.js';
 import { type DaemonAddress, type TlsClientFiles, pingDaemon, waitForDaemon } from '../engine/http.js';
 import { pruneInnerDaemon } from '../session/cache.js';
 import type { Logger } from '../session/types.js';
-import { issueSessionCerts, makeCertAuthority, writeClientCerts } from '../tls/certs.js';
+import { certFilePaths, readClientCerts, removeClientKey, writeClientCerts } from '../tls/cert-dir.js';
+import { issueSessionCerts, makeCertAuthority } from '../tls/certs.js';
 import { type CacheLease, leaseCacheSlot } from './cache-lease.js';
 import type { ListenMode } from './options.js';
 import {
@@ -79,9 +80,8 @@ export const LOCAL_DAEMON: DaemonAddress = {
 };
 
 export async function readClientFiles(certDir: string): Promise<TlsClientFiles> {
-  const read = (name: string): Promise<string> => readFile(join(certDir, name), 'utf8');
   try {
-    return { ca: await read('ca.pem'), cert: await read('cert.pem'), key: await read('key.pem') };
+    return await readClientCerts(certDir);
   } catch (error) {
     throw new SystemError(`no client certificates in ${certDir} yet`, { cause: error });
   }
@@ -140,8 +140,9 @@ async function leaseOrFail(config: SessionConfig, settings: SidecarSettings): Pr
 
 /** Gives the job's user, and only it, the client directory and key. */
 async function handOverClientCerts(settings: SidecarSettings): Promise<void> {
-  for (const name of ['', 'ca.pem', 'cert.pem', 'key.pem']) {
-    await chown(join(settings.certDir, name), settings.clientUid, settings.clientUid);
+  const files = certFilePaths(settings.certDir);
+  for (const path of [settings.certDir, files.ca, files.cert, files.key]) {
+    await chown(path, settings.clientUid, settings.clientUid);
   }
 }
 
@@ -216,7 +217,7 @@ export async function runSidecar(
   } finally {
     // Also after a failed or interrupted start: never leave a daemon on a released slot.
     if (daemon) await stopDockerd(daemon, config.stopTimeoutSeconds * 1000);
-    await rm(join(settings.certDir, 'key.pem'), { force: true }).catch(() => {});
+    await removeClientKey(settings.certDir).catch(() => {});
     await lease.release();
   }
 }

@@ -31,7 +31,8 @@ import {
   innerDaemonRequest,
   waitForDaemon,
 } from '../engine/http.js';
-import { issueSessionCerts, makeCertAuthority, serverCertFiles, writeClientCerts } from '../tls/certs.js';
+import { writeClientCerts } from '../tls/cert-dir.js';
+import { issueSessionCerts, makeCertAuthority, serverCertFiles } from '../tls/certs.js';
 import { touchCacheVolume } from './cache.js';
 import { defaultStateDir, ownContainerCandidates } from './host.js';
 import { createOnFreeSubnet, leaseSpare, lookAtHostNetworks, replenish } from './networks.js';

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSessionCerts, writeClientCerts } from '../../src/tls/certs.js';
+import { writeClientCerts } from '../../src/tls/cert-dir.js';
+import { makeSessionCerts } from '../../src/tls/certs.js';
 import { BUSYBOX_IMAGE, RUNNER_IMAGE, TEST_RUNTIME, engineReady, hostDocker } from '../support/engine.js';
 import { innerDocker, loadImage } from '../support/inner.js';
 import { StandaloneDaemon, waitFor } from '../support/standalone-daemon.js';

@@ -18,7 +18,8 @@ import { loadSettings } from '../../src/gitlab/settings.js';
 import { launch } from '../../src/session/launch.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { Session } from '../../src/session/types.js';
-import { makeCertAuthority, makeSessionCerts, writeClientCerts } from '../../src/tls/certs.js';
+import { writeClientCerts } from '../../src/tls/cert-dir.js';
+import { makeCertAuthority, makeSessionCerts } from '../../src/tls/certs.js';
 import {
   BUSYBOX_IMAGE,
   DOCKER_CLI,

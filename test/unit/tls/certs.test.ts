@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeClientCerts } from '../../../src/tls/cert-dir.js';
 import {
   makeCertAuthority,
   makeSessionCerts,
   serverCertFiles,
-  writeClientCerts,
   type SessionCerts,
 } from '../../../src/tls/certs.js';
 
