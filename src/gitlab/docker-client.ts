@@ -3,11 +3,11 @@
  * naming the service alias on the daemon's TLS port, and the session's client certificates under
  * $DOCKER_TLS_CERTDIR/client.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { CERT_FILES } from '../core/cert-files.js';
 import { makeTar } from '../core/tar.js';
 import { CERT_DIR_IN_CONTAINER, DAEMON_TLS_PORT } from '../core/spec.js';
 import type { Logger } from '../ports.js';
+import { readClientCerts } from '../tls/cert-dir.js';
 import type { JobContext } from './job.js';
 
 /** Client environment of the job container for the DinD service reachable as `alias`. */
@@ -22,9 +22,7 @@ export function dockerClientEnv(alias: string, tlsCertDir: string): Record<strin
 
 /** The session's client certificates at $DOCKER_TLS_CERTDIR/client (readable by the job's user). */
 export async function clientCertsTar(certDir: string, tlsCertDir: string): Promise<Buffer> {
-  const [ca, cert, key] = await Promise.all(
-    ['ca.pem', 'cert.pem', 'key.pem'].map((file) => readFile(join(certDir, file))),
-  );
+  const files = await readClientCerts(certDir);
   const base = tlsCertDir.replace(/^\/+/, '');
   const parents = base
     .split('/')
@@ -32,10 +30,10 @@ export async function clientCertsTar(certDir: string, tlsCertDir: string): Promi
   return makeTar([
     ...parents,
     { path: `${base}/client/`, mode: 0o755 },
-    { path: `${base}/client/ca.pem`, mode: 0o644, content: ca! },
-    { path: `${base}/client/cert.pem`, mode: 0o644, content: cert! },
+    { path: `${base}/client/${CERT_FILES.ca}`, mode: 0o644, content: files.ca },
+    { path: `${base}/client/${CERT_FILES.cert}`, mode: 0o644, content: files.cert },
     // The job container is the job's alone; images that run as a non-root user must read the key.
-    { path: `${base}/client/key.pem`, mode: 0o644, content: key! },
+    { path: `${base}/client/${CERT_FILES.key}`, mode: 0o644, content: files.key },
   ]);
 }
 
