@@ -38,3 +38,14 @@ export async function withSignals<T>(
     cancel.dispose();
   }
 }
+
+/**
+ * Runs `work` to its end whatever the cancel signals: they are only reported. For work that must
+ * finish once started (removing a job's resources), where stopping halfway would leak them.
+ */
+export async function despiteSignals<T>(
+  work: () => Promise<T>,
+  onSignal: (signal: NodeJS.Signals) => void,
+): Promise<T> {
+  return withSignals(() => work(), onSignal);
+}

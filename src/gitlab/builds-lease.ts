@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SystemError } from '../core/errors.js';
+import { RetryTimeout, retry } from '../core/retry.js';
 import type { JobContext } from './job.js';
 
 interface Lease {
@@ -46,6 +47,12 @@ export async function heldSlot(leaseDir: string, owner: string): Promise<number 
   return undefined;
 }
 
+/** Another taker changed the slot between our look and our write: look again. */
+class SlotContended extends Error {}
+
+/** Long enough for every job of a busy runner host to take its turn at the lease directory. */
+const CONTENTION_BUDGET_MS = 10_000;
+
 /** The owner's slot: the one it already holds (stages repeat), else the lowest free one. */
 export async function leaseSlot(
   leaseDir: string,
@@ -55,36 +62,57 @@ export async function leaseSlot(
 ): Promise<number> {
   await mkdir(leaseDir, { recursive: true, mode: 0o700 });
   const body = JSON.stringify({ owner, expires: deadline.toISOString() } satisfies Lease);
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const slots = await leasedSlots(leaseDir);
-    for (const [slot, lease] of slots) if (lease?.owner === owner) return slot;
-    let slot = 0;
-    while (slots.has(slot) && !isExpired(slots.get(slot), now)) slot++;
-    const path = join(leaseDir, `${slot}.json`);
-    if (slots.has(slot)) {
-      // An expired lease: move it aside first; of two takers only one rename succeeds.
-      const moved = `${path}.expired-${process.pid}-${attempt}`;
-      if (!(await renamed(path, moved))) continue;
-      // Between our look and the rename another taker may have put a fresh lease there: give it back.
-      const taken = await readLease(moved);
-      if (!isExpired(taken, now)) await link(moved, path).catch(() => undefined);
-      await rm(moved, { force: true });
-      if (!isExpired(taken, now)) continue;
-    }
-    // Written whole, then linked into place: link fails if the slot was taken meanwhile, and a
-    // reader never sees a half-written lease.
-    const draft = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.draft`;
-    await writeFile(draft, body, { mode: 0o600 });
-    try {
-      await link(draft, path);
-      return slot;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      await rm(draft, { force: true });
-    }
+  try {
+    const leased = await retry(({ attempt }) => takeSlot(leaseDir, owner, body, now, attempt), {
+      timeoutMs: CONTENTION_BUDGET_MS,
+      initialDelayMs: 5,
+      maxDelayMs: 100,
+      shouldRetry: (error) => error instanceof SlotContended,
+    });
+    return leased.value;
+  } catch (error) {
+    if (error instanceof RetryTimeout)
+      throw new SystemError(`could not lease a builds directory slot in ${leaseDir}`);
+    throw error;
   }
-  throw new SystemError(`could not lease a builds directory slot in ${leaseDir}`);
+}
+
+/** One look at the lease directory and one try at the slot it shows free; SlotContended if lost. */
+async function takeSlot(
+  leaseDir: string,
+  owner: string,
+  body: string,
+  now: Date,
+  attempt: number,
+): Promise<number> {
+  const slots = await leasedSlots(leaseDir);
+  for (const [slot, lease] of slots) if (lease?.owner === owner) return slot;
+  let slot = 0;
+  while (slots.has(slot) && !isExpired(slots.get(slot), now)) slot++;
+  const path = join(leaseDir, `${slot}.json`);
+  if (slots.has(slot)) {
+    // An expired lease: move it aside first; of two takers only one rename succeeds.
+    const moved = `${path}.expired-${process.pid}-${attempt}`;
+    if (!(await renamed(path, moved))) throw new SlotContended();
+    // Between our look and the rename another taker may have put a fresh lease there: give it back.
+    const taken = await readLease(moved);
+    if (!isExpired(taken, now)) await link(moved, path).catch(() => undefined);
+    await rm(moved, { force: true });
+    if (!isExpired(taken, now)) throw new SlotContended();
+  }
+  // Written whole, then linked into place: link fails if the slot was taken meanwhile, and a
+  // reader never sees a half-written lease.
+  const draft = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.draft`;
+  await writeFile(draft, body, { mode: 0o600 });
+  try {
+    await link(draft, path);
+    return slot;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new SlotContended();
+    throw error;
+  } finally {
+    await rm(draft, { force: true });
+  }
 }
 
 /** Gives the owner's slot back; nothing to do when it holds none. */

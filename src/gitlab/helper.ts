@@ -8,8 +8,7 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SystemError } from '../core/errors.js';
-import type { EnginePort } from '../ports.js';
-import type { Logger } from '../session/types.js';
+import type { EnginePort, Logger } from '../ports.js';
 import { JOB_CONTAINER_KEEPER, containerBody } from './containers.js';
 import type { JobContext } from './job.js';
 

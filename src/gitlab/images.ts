@@ -6,8 +6,7 @@
  * a build failure naming the image; an engine that cannot be reached is a system failure.
  */
 import { SecureDindError, SystemError, describeError } from '../core/errors.js';
-import type { EnginePort } from '../ports.js';
-import type { Logger } from '../session/types.js';
+import type { EnginePort, Logger } from '../ports.js';
 import { type PullPolicy } from './pull-policy.js';
 import { type AuthEntry, entryForImage } from './registry-auth.js';
 import { type CredentialHelper, entryAuth } from './registry-credentials.js';

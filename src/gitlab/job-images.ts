@@ -4,8 +4,7 @@
  * policy the administrator does not allow, or an invalid DOCKER_AUTH_CONFIG, fails the job here);
  * then every image that is not a DinD session's is made available under its policies.
  */
-import type { EnginePort } from '../ports.js';
-import type { Logger } from '../session/types.js';
+import type { EnginePort, Logger } from '../ports.js';
 import { ensureImage } from './images.js';
 import type { JobContext } from './job.js';
 import type { JobResponse } from './job-response.js';

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { SystemError, BadInputError } from '../core/errors.js';
 import { IMAGE_FORM, parseImageRef } from '../core/image-ref.js';
+import { CERT_DIR_IN_CONTAINER } from '../core/spec.js';
 import { JOB_RESPONSE_FILE_ENV, JOB_RESPONSE_MIN_RUNNER, type JobResponse } from './job-response.js';
 import type { GitlabSettings } from './settings.js';
 
 export const CUSTOM_ENV_PREFIX = 'CUSTOM_ENV_';
-export const DEFAULT_TLS_CERTDIR = '/certs';
 
 /** Where the job's identity came from. */
 export type JobTrust = 'job-response' | 'job-variables';
@@ -165,11 +165,11 @@ export function jobContext(
   const jobImage = variables.CI_JOB_IMAGE?.trim() || settings.defaultImage;
   if (!parseImageRef(jobImage)) throw new BadInputError('image (CI_JOB_IMAGE)', jobImage, IMAGE_FORM);
 
-  let tlsCertDir = variables.DOCKER_TLS_CERTDIR?.trim() || DEFAULT_TLS_CERTDIR;
+  let tlsCertDir = variables.DOCKER_TLS_CERTDIR?.trim() || CERT_DIR_IN_CONTAINER;
   if (!tlsCertDir.startsWith('/') || tlsCertDir.split('/').includes('..')) {
     throw new BadInputError('DOCKER_TLS_CERTDIR', tlsCertDir, 'an absolute path such as /certs');
   }
-  tlsCertDir = tlsCertDir.replace(/\/+$/, '') || DEFAULT_TLS_CERTDIR;
+  tlsCertDir = tlsCertDir.replace(/\/+$/, '') || CERT_DIR_IN_CONTAINER;
 
   return {
     jobId,

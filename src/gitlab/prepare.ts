@@ -5,18 +5,18 @@
  * other services, and the job container with the client certificates and DOCKER_* variables. The
  * state is saved before each side effect; on failure everything of the job is removed again.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { BadInputError } from '../core/errors.js';
 import { resourceLabels } from '../core/names.js';
-import { makeTar } from '../core/tar.js';
+import { DAEMON_TLS_PORT } from '../core/spec.js';
 import { JOB_CONTAINER_KEEPER, containerBody } from './containers.js';
-import type { LaunchOptions, Logger, Session, SessionState } from '../session/types.js';
+import type { LaunchOptions, Session, SessionState } from '../session/types.js';
 import type { SessionConfig } from '../core/config.js';
 import { leaseBuildsDir } from './builds-lease.js';
 import { ensureHelperImage, startHelperContainer } from './helper.js';
 import { cleanupJob, type CleanupDependencies } from './cleanup.js';
 import { type JobContext, serviceContainerName } from './job.js';
+import { clientCertsTar, dockerClientEnv, warnAboutClientVariables } from './docker-client.js';
 import { isDindImage, serviceAliases, type ServiceDefinition } from './services.js';
 import { type ImageDependencies, planImages, pullImages, serviceEnvironment } from './job-images.js';
 import { JOB_ENTRYPOINT_LABEL } from './job-entrypoint.js';
@@ -26,8 +26,6 @@ import { type ServiceToWaitFor, servicePorts, waitForServices } from './service-
 import type { GitlabSettings } from './settings.js';
 import { type JobState, saveJobState } from './state.js';
 import { saveSessionRecord } from '../session/records.js';
-
-export const DIND_PORT = 2376;
 
 export interface PrepareDependencies
   extends CleanupDependencies, Pick<ImageDependencies, 'hostEnv' | 'credentialHelper'> {
@@ -72,16 +70,6 @@ export function planServices(
   return planned;
 }
 
-/** Client environment of the job container for the DinD service reachable as `alias`. */
-export function dockerClientEnv(alias: string, tlsCertDir: string): Record<string, string> {
-  return {
-    DOCKER_HOST: `tcp://${alias}:${DIND_PORT}`,
-    DOCKER_TLS_VERIFY: '1',
-    DOCKER_CERT_PATH: `${tlsCertDir}/client`,
-    DOCKER_TLS_CERTDIR: tlsCertDir,
-  };
-}
-
 export async function prepareJob(
   context: JobContext,
   settings: GitlabSettings,
@@ -105,7 +93,7 @@ export async function prepareJob(
     );
     if (service.definition.entrypoint || service.definition.command) {
       log.warn(
-        `service ${service.definition.name}: entrypoint and command are ignored; the secure DinD session always serves mutual TLS on ${DIND_PORT}`,
+        `service ${service.definition.name}: entrypoint and command are ignored; the secure DinD session always serves mutual TLS on ${DAEMON_TLS_PORT}`,
       );
     }
   }
@@ -183,7 +171,7 @@ export async function prepareJob(
         sessions.push(session);
         await record({ sessions: { ...state.sessions, [service.index]: session.state } });
         log.info(
-          `DinD ready at tcp://docker:${DIND_PORT} (also as ${service.aliases.join(', ')}; Docker ${session.innerEngineVersion}, cache ${session.cacheHit ? 'warm' : 'cold'}: volume ${session.cacheVolume})`,
+          `DinD ready at tcp://docker:${DAEMON_TLS_PORT} (also as ${service.aliases.join(', ')}; Docker ${session.innerEngineVersion}, cache ${session.cacheHit ? 'warm' : 'cold'}: volume ${session.cacheVolume})`,
         );
         // A session always answers to "docker" (and its certificate names it), as docker:dind does.
         dockerHost = { alias: 'docker', session };
@@ -281,37 +269,6 @@ export async function prepareJob(
   }
 }
 
-/** The session's client certificates at $DOCKER_TLS_CERTDIR/client (readable by the job's user). */
-async function clientCertsTar(certDir: string, tlsCertDir: string): Promise<Buffer> {
-  const [ca, cert, key] = await Promise.all(
-    ['ca.pem', 'cert.pem', 'key.pem'].map((file) => readFile(join(certDir, file))),
-  );
-  const base = tlsCertDir.replace(/^\/+/, '');
-  const parents = base
-    .split('/')
-    .map((_, i, parts) => ({ path: `${parts.slice(0, i + 1).join('/')}/`, mode: 0o755 }));
-  return makeTar([
-    ...parents,
-    { path: `${base}/client/`, mode: 0o755 },
-    { path: `${base}/client/ca.pem`, mode: 0o644, content: ca! },
-    { path: `${base}/client/cert.pem`, mode: 0o644, content: cert! },
-    // The job container is the job's alone; images that run as a non-root user must read the key.
-    { path: `${base}/client/key.pem`, mode: 0o644, content: key! },
-  ]);
-}
-
 function envList(variables: Readonly<Record<string, string>>): string[] {
   return Object.entries(variables).map(([key, value]) => `${key}=${value}`);
-}
-
-function warnAboutClientVariables(context: JobContext, log: Logger): void {
-  const host = context.variables.DOCKER_HOST;
-  if (host !== undefined && host !== '' && !/^tcp:\/\/[^:]+:2376\/?$/.test(host)) {
-    log.warn(`the job sets DOCKER_HOST=${host}; secure DinD serves only mutual TLS on port ${DIND_PORT}`);
-  }
-  if (context.variables.DOCKER_TLS_CERTDIR === '') {
-    log.warn(
-      `the job sets DOCKER_TLS_CERTDIR to empty; TLS is always on, client certificates are in /certs/client`,
-    );
-  }
 }

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../session/types.js';
+import type { Logger } from '../ports.js';
 import {
   type AuthEntry,
   DOCKER_AUTH_CONFIG,

@@ -11,8 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { SystemError } from '../core/errors.js';
-import type { EnginePort } from '../ports.js';
-import type { Logger } from '../session/types.js';
+import type { EnginePort, Logger } from '../ports.js';
 import type { Outcome } from './exit.js';
 import type { JobContext } from './job.js';
 import { stageCommand } from './job-entrypoint.js';

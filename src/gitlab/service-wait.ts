@@ -7,8 +7,8 @@
  */
 import { connect } from 'node:net';
 import { BadInputError } from '../core/errors.js';
-import type { EnginePort } from '../ports.js';
-import type { Logger } from '../session/types.js';
+import { RetryTimeout, retry } from '../core/retry.js';
+import type { EnginePort, Logger } from '../ports.js';
 
 export const HEALTHCHECK_TCP_PORT = 'HEALTHCHECK_TCP_PORT';
 const MAX_PORTS = 20;
@@ -58,6 +58,9 @@ function tryConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** The service has no address yet, or none of its ports accepts a connection. */
+class NotAcceptingYet extends Error {}
+
 async function waitForOne(
   engine: EnginePort,
   network: string,
@@ -65,18 +68,28 @@ async function waitForOne(
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    signal?.throwIfAborted();
-    const state = await engine.inspectContainer(service.container);
-    const address = state?.networks[network]?.IPAddress;
-    if (address) {
-      const results = await Promise.all(service.ports.map((port) => tryConnect(address, port)));
-      if (results.some(Boolean)) return undefined;
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(0, deadline - Date.now()))));
+  try {
+    await retry(
+      async () => {
+        const address = (await engine.inspectContainer(service.container))?.networks[network]?.IPAddress;
+        if (!address) throw new NotAcceptingYet();
+        const connected = await Promise.all(service.ports.map((port) => tryConnect(address, port)));
+        if (!connected.some(Boolean)) throw new NotAcceptingYet();
+      },
+      {
+        timeoutMs,
+        initialDelayMs: 1000,
+        factor: 1,
+        maxDelayMs: 1000,
+        shouldRetry: (error) => error instanceof NotAcceptingYet,
+        signal,
+      },
+    );
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof RetryTimeout)) throw error;
+    return `service ${service.name} did not accept a TCP connection on port ${service.ports.join(', ')} within ${Math.round(timeoutMs / 1000)} s`;
   }
-  return `service ${service.name} did not accept a TCP connection on port ${service.ports.join(', ')} within ${Math.round(timeoutMs / 1000)} s`;
 }
 
 /** Waits for every service at once; a service that does not come up is reported, not fatal. */

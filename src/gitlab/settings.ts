@@ -5,7 +5,6 @@
  * with errors naming the setting as the administrator wrote it; session settings go through the
  * core's parseSessionConfig.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, normalize } from 'node:path';
 import {
   type RawSettings,
@@ -20,6 +19,7 @@ import { BadInputError, SystemError } from '../core/errors.js';
 import { IMAGE_FORM, parseImageRef } from '../core/image-ref.js';
 import { parseDuration } from '../core/units.js';
 import { type RunnerPullPolicies, parsePullPolicies } from './pull-policy.js';
+import { type SettingSource, settingsFromEnv, settingsFromFile } from './setting-sources.js';
 
 export const CONFIG_PATH_ENV = 'SECURE_DIND_GITLAB_CONFIG';
 
@@ -131,11 +131,6 @@ export interface GitlabSettings {
 
 const ALL_NAMES: readonly DriverSettingName[] = [...GITLAB_SETTING_NAMES, ...SESSION_SETTING_NAMES];
 
-interface Source {
-  readonly value: string;
-  readonly displayName: string;
-}
-
 /** Reads the file (when given) and the environment; throws a SystemError naming the setting. */
 export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string): GitlabSettings {
   try {
@@ -151,23 +146,12 @@ export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string): Gitla
   }
 }
 
-function readSources(env: NodeJS.ProcessEnv, configPath?: string): Map<DriverSettingName, Source> {
-  const sources = new Map<DriverSettingName, Source>();
+function readSources(env: NodeJS.ProcessEnv, configPath?: string): Map<DriverSettingName, SettingSource> {
   const path = configPath ?? (env[CONFIG_PATH_ENV] || undefined);
-  if (path !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new BadInputError(
-        `configuration file (${configPath === undefined ? CONFIG_PATH_ENV : '--config'})`,
-        path,
-        `a readable JSON file (${(error as Error).message})`,
-      );
-    }
-    for (const [name, value] of Object.entries(parseFile(text, path)))
-      sources.set(name as DriverSettingName, value);
-  }
+  const fromFile =
+    path === undefined
+      ? new Map<DriverSettingName, SettingSource>()
+      : settingsFromFile(path, configPath === undefined ? CONFIG_PATH_ENV : '--config', ALL_NAMES);
   const cacheKeyVariable = settingEnvName('cache-key');
   if (env[cacheKeyVariable]?.trim()) {
     throw new BadInputError(
@@ -176,54 +160,10 @@ function readSources(env: NodeJS.ProcessEnv, configPath?: string): Map<DriverSet
       'no value: the driver derives the cache key per GitLab project, protected and unprotected refs apart',
     );
   }
-  for (const name of ALL_NAMES) {
-    const value = env[settingEnvName(name)];
-    if (value !== undefined && value.trim() !== '')
-      sources.set(name, { value, displayName: settingEnvName(name) });
-  }
-  return sources;
+  return new Map([...fromFile, ...settingsFromEnv(env, ALL_NAMES)]);
 }
 
-function parseFile(text: string, path: string): Record<string, Source> {
-  const accepted = `a JSON object with keys among ${ALL_NAMES.join(', ')}`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new BadInputError(`configuration file ${path}`, text, accepted);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new BadInputError(`configuration file ${path}`, text, accepted);
-  }
-  const result: Record<string, Source> = {};
-  for (const [key, value] of Object.entries(parsed)) {
-    const displayName = `"${key}" in ${path}`;
-    if (!(ALL_NAMES as readonly string[]).includes(key)) {
-      throw new BadInputError(
-        displayName,
-        JSON.stringify(value),
-        `a known setting (${ALL_NAMES.join(', ')})`,
-      );
-    }
-    let textValue: string;
-    if (typeof value === 'string') textValue = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') textValue = String(value);
-    else if (
-      (key === 'dind-images' || key.endsWith('pull-policies') || key === 'pull-policy') &&
-      Array.isArray(value) &&
-      value.every((v) => typeof v === 'string')
-    )
-      textValue = value.join(',');
-    else if (key === 'daemon-config' && value !== null && typeof value === 'object')
-      textValue = JSON.stringify(value);
-    else if (value === null) continue;
-    else throw new BadInputError(displayName, JSON.stringify(value), 'a string, number or boolean');
-    result[key] = { value: textValue, displayName };
-  }
-  return result;
-}
-
-function parseSettings(sources: Map<DriverSettingName, Source>): GitlabSettings {
+function parseSettings(sources: Map<DriverSettingName, SettingSource>): GitlabSettings {
   const get = (name: GitlabSettingName): { value: string | undefined; displayName: string } => {
     const source = sources.get(name);
     return {
