@@ -28,8 +28,14 @@ export interface HostCheck<K extends keyof HostFacts = keyof HostFacts> {
   judge(facts: Pick<HostFacts, K>): Verdict | undefined;
 }
 
-/** Defines a check; its judge is typed to see only the facts it names. */
-export function check<K extends keyof HostFacts>(spec: HostCheck<K>): HostCheck {
+/** Defines a check; its judge (and title) are typed to see only the facts it names. */
+export function check<K extends keyof HostFacts>(
+  id: string,
+  title: HostCheck<K>['title'],
+  looksAt: readonly K[],
+  judge: HostCheck<K>['judge'],
+): HostCheck {
+  const spec: HostCheck<K> = { id, title, looksAt, judge };
   return spec;
 }
 

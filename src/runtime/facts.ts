@@ -27,12 +27,7 @@ import {
   type FusermountProfile,
   type OsRelease,
   type RuntimeIdentity,
-} from './parse.js';
-
-export const SYSBOX_UNITS = ['sysbox', 'sysbox-mgr', 'sysbox-fs'] as const;
-export const DAEMON_JSON = '/etc/docker/daemon.json';
-export const FUSERMOUNT_PROFILE = '/etc/apparmor.d/fusermount3';
-export const FUSERMOUNT_LOCAL = '/etc/apparmor.d/local/fusermount3';
+} from './preflight.js';
 
 /** A container on the host and the OCI runtime it was created with. */
 export interface HostContainer {
@@ -91,6 +86,12 @@ export interface GatherOptions {
   /** Run a throwaway container of this image under the runtime and record its uid_map. */
   readonly smokeImage?: string;
 }
+
+/** The host files and units the facts come from. */
+export const SYSBOX_UNITS = ['sysbox', 'sysbox-mgr', 'sysbox-fs'] as const;
+export const DAEMON_JSON = '/etc/docker/daemon.json';
+export const FUSERMOUNT_PROFILE = '/etc/apparmor.d/fusermount3';
+export const FUSERMOUNT_LOCAL = '/etc/apparmor.d/local/fusermount3';
 
 export async function gatherRuntimeFacts(
   edges: Pick<HostEdges, 'runner' | 'engine'>,

@@ -22,7 +22,7 @@ import {
   engineUnreachable,
   type HostFacts,
 } from './facts.js';
-import { FUSERMOUNT_SYSBOX_RULE } from './parse.js';
+import { FUSERMOUNT_SYSBOX_RULE } from './preflight.js';
 
 export const CACHE_DIR = '/var/cache/secure-dind';
 

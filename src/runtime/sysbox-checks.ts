@@ -6,14 +6,14 @@
 import { MIN_SYSBOX_REASON, MIN_SYSBOX_VERSION, parseLooseVersion, versionAtLeast } from './compat.js';
 import { check, fail, pass, warn, type HostCheck } from './checks.js';
 import { DAEMON_JSON, SYSBOX_UNITS, type HostFacts } from './facts.js';
-import { parseIdMap, rootIsRemapped } from './parse.js';
+import { parseIdMap, rootIsRemapped } from './preflight.js';
 
 /** Without systemd as PID 1 the units cannot be asked about: the systemd check is the one that fails. */
-export const sysboxUnits = check({
-  id: 'units',
-  title: 'Sysbox units',
-  looksAt: ['units', 'pid1', 'packageVersion'],
-  judge: ({ units, pid1, packageVersion }) => {
+export const sysboxUnits = check(
+  'units',
+  'Sysbox units',
+  ['units', 'pid1', 'packageVersion'],
+  ({ units, pid1, packageVersion }) => {
     if (pid1 !== 'systemd') return warn(`not checked: PID 1 is ${pid1 ?? 'unknown'}, not systemd`);
     const fix = packageVersion
       ? 'sudo systemctl restart sysbox; see journalctl -u sysbox-mgr -u sysbox-fs'
@@ -23,15 +23,15 @@ export const sysboxUnits = check({
     if (inactive.length === 0) return pass(`${SYSBOX_UNITS.join(', ')} active`);
     return fail(inactive.map((unit) => `${unit}: ${units[unit]}`).join(', '), fix);
   },
-});
+);
 
 const runtimeTitle = ({ runtimeName }: Pick<HostFacts, 'runtimeName'>) => `runtime ${runtimeName}`;
 
-export const runtimeIsSysbox = check({
-  id: 'runtime',
-  title: runtimeTitle,
-  looksAt: ['docker', 'runtimeName', 'runtimeIdentity'],
-  judge: ({ docker, runtimeName: runtime, runtimeIdentity: identity }) => {
+export const runtimeIsSysbox = check(
+  'runtime',
+  runtimeTitle,
+  ['docker', 'runtimeName', 'runtimeIdentity'],
+  ({ docker, runtimeName: runtime, runtimeIdentity: identity }) => {
     if (!docker.reachable) return fail('not checked (engine not reachable)', 'start Docker first');
     const runtimes = docker.info.runtimes;
     if (!(runtime in runtimes)) {
@@ -49,13 +49,13 @@ export const runtimeIsSysbox = check({
       `sessions would run without Sysbox's isolation; remove that entry from ${DAEMON_JSON} and run secure-dind bootstrap`,
     );
   },
-});
+);
 
-export const sysboxVersion = check({
-  id: 'sysbox-version',
-  title: 'Sysbox version',
-  looksAt: ['runtimeIdentity', 'packageVersion'],
-  judge: ({ runtimeIdentity: identity, packageVersion }) => {
+export const sysboxVersion = check(
+  'sysbox-version',
+  'Sysbox version',
+  ['runtimeIdentity', 'packageVersion'],
+  ({ runtimeIdentity: identity, packageVersion }) => {
     const installed = identity?.kind === 'sysbox' ? identity.version : packageVersion;
     if (installed === undefined || parseLooseVersion(installed) === undefined) {
       return fail(
@@ -71,27 +71,27 @@ export const sysboxVersion = check({
       'secure-dind bootstrap upgrades it (after the Sysbox containers on this host are gone)',
     );
   },
-});
+);
 
 /** After an install, registration is what matters: the smoke container shows what the runtime does. */
-const runtimeRegistered = check({
-  id: 'runtime',
-  title: runtimeTitle,
-  looksAt: ['docker', 'runtimeName'],
-  judge: ({ docker, runtimeName: runtime }) =>
+const runtimeRegistered = check(
+  'runtime',
+  runtimeTitle,
+  ['docker', 'runtimeName'],
+  ({ docker, runtimeName: runtime }) =>
     docker.reachable && runtime in docker.info.runtimes
       ? pass(`registered: ${docker.info.runtimes[runtime]}`)
       : fail(
           'the engine does not list it',
           `check ${DAEMON_JSON} has runtimes.${runtime} and send dockerd SIGHUP (systemctl reload docker)`,
         ),
-});
+);
 
-const userNamespace = check({
-  id: 'smoke',
-  title: 'user namespace',
-  looksAt: ['smoke', 'runtimeName'],
-  judge: ({ smoke, runtimeName: runtime }) => {
+const userNamespace = check(
+  'smoke',
+  'user namespace',
+  ['smoke', 'runtimeName'],
+  ({ smoke, runtimeName: runtime }) => {
     if (smoke === undefined) return undefined;
     if ('error' in smoke) {
       return fail(
@@ -107,6 +107,6 @@ const userNamespace = check({
           'run secure-dind doctor to see what the runtime really is',
         );
   },
-});
+);
 
 export const VERIFY_CHECKS: readonly HostCheck[] = [sysboxUnits, runtimeRegistered, userNamespace];

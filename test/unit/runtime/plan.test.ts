@@ -8,7 +8,7 @@ import { executePlan } from '../../../src/runtime/apply.js';
 import type { HostContainer, HostFacts } from '../../../src/runtime/facts.js';
 import { evaluateHost } from '../../../src/runtime/host-checks.js';
 import { createHostFiles, type CommandRunner } from '../../../src/runtime/host.js';
-import { type DaemonJson, parseDaemonJson, parseDockerInfo } from '../../../src/runtime/parse.js';
+import { type DaemonJson, parseDaemonJson, parseDockerInfo } from '../../../src/runtime/preflight.js';
 import { planInstall } from '../../../src/runtime/plan.js';
 import { choosePrivilege } from '../../../src/cli/commands/bootstrap.js';
 

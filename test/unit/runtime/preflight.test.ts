@@ -15,7 +15,7 @@ import {
   parseSystemctlIsActive,
   parseUnameMachine,
   rootIsRemapped,
-} from '../../../src/runtime/parse.js';
+} from '../../../src/runtime/preflight.js';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/runtime');
 const fixture = (path: string) => readFileSync(join(fixtures, path), 'utf8');
