@@ -8,37 +8,10 @@ import { executePlan } from '../../../src/runtime/apply.js';
 import type { HostContainer, HostFacts } from '../../../src/runtime/facts.js';
 import { evaluateHost } from '../../../src/runtime/host-checks.js';
 import { createHostFiles, type CommandRunner } from '../../../src/runtime/host.js';
-import { type DaemonJson, parseDaemonJson, parseDockerInfo } from '../../../src/runtime/preflight.js';
+import { type DaemonJson, parseDaemonJson } from '../../../src/runtime/preflight.js';
 import { planInstall } from '../../../src/runtime/plan.js';
 import { choosePrivilege } from '../../../src/cli/commands/bootstrap.js';
-
-const dockerInfo = parseDockerInfo({
-  ServerVersion: '27.3.1',
-  Runtimes: { runc: { path: 'runc' } },
-  SecurityOptions: [],
-})!;
-
-function facts(overrides: Partial<HostFacts> = {}): HostFacts {
-  return {
-    machine: 'x86_64',
-    osRelease: { id: 'ubuntu', versionId: '24.04', idLike: ['debian'], prettyName: 'Ubuntu 24.04.1 LTS' },
-    kernel: '6.8.0-45-generic',
-    shiftfs: false,
-    pid1: 'systemd',
-    docker: { reachable: true, info: dockerInfo, containers: [] },
-    bridgeAddress: '172.17.0.1/16',
-    snapDocker: false,
-    varLibFs: 'ext4',
-    daemonJson: { state: 'absent' },
-    fusermount: 'none',
-    fusermountLocal: undefined,
-    units: { sysbox: 'inactive', 'sysbox-mgr': 'inactive', 'sysbox-fs': 'inactive' },
-    runtimeName: 'sysbox-runc',
-    runtimeIdentity: undefined,
-    packageVersion: undefined,
-    ...overrides,
-  };
-}
+import { dockerInfo, engineWith, facts } from './host-facts.js';
 
 const statusOf = (f: HostFacts, id: string) => evaluateHost(f).find((c) => c.id === id)?.status;
 
@@ -139,13 +112,9 @@ interface InstallSituation {
 
 function state(situation: Partial<InstallSituation> = {}): HostFacts {
   const { installedVersion, runtimeRegistered, containers = [], ...rest } = situation;
-  const runtimes = {
-    ...dockerInfo.runtimes,
-    ...(runtimeRegistered ? { 'sysbox-runc': '/usr/bin/sysbox-runc' } : {}),
-  };
   return facts({
     packageVersion: installedVersion,
-    docker: { reachable: true, info: { ...dockerInfo, runtimes }, containers },
+    docker: engineWith(runtimeRegistered ? { 'sysbox-runc': '/usr/bin/sysbox-runc' } : {}, containers),
     ...rest,
   });
 }
