@@ -4,7 +4,8 @@ import { bootstrapSysbox, verifyInstall } from '../../../src/runtime/apply.js';
 import { SYSBOX_RELEASES } from '../../../src/runtime/compat.js';
 import { ensureRuntime } from '../../../src/runtime/ensure.js';
 import { gatherHostFacts } from '../../../src/runtime/facts.js';
-import { edges, manualClock, memoryFiles, scriptedEngine, scriptedRunner, type Answer } from './fake-host.js';
+import { fakeClock } from '../../support/fake-clock.js';
+import { edges, memoryFiles, scriptedEngine, scriptedRunner, type Answer } from './fake-host.js';
 
 const SYSBOX_VERSION_OUTPUT = (version: string) =>
   `sysbox-runc\n\tedition: \tCommunity Edition (CE)\n\tversion: \t${version}\n\tcommit: \tabc\n`;
@@ -99,7 +100,7 @@ describe('gathering host facts', () => {
 describe('bootstrap: facts, plan, apply, verify', () => {
   it('installs on a fresh host, waits for the reload, and verifies with a smoke container', async () => {
     const host = hostWithSysbox(undefined);
-    const clock = manualClock();
+    const clock = fakeClock();
     const outcome = await bootstrapSysbox(host.edges, { clock });
     expect(host.downloaded).toEqual([SYSBOX_RELEASES['0.7.1']!.assets.amd64!.url]);
     expect(host.runner.ran.filter((line) => line.startsWith('apt-get'))).toEqual([
@@ -116,25 +117,25 @@ describe('bootstrap: facts, plan, apply, verify', () => {
       ['runtime', 'pass', 'registered: /usr/bin/sysbox-runc'],
       ['smoke', 'pass', "a sysbox-runc container's uid_map: 0 165536 65536"],
     ]);
-    expect(clock.slept).toEqual([]);
+    expect(clock.pauses).toEqual([]);
   });
 
   it('fails with the fix when the engine never lists the runtime, after waiting on the clock', async () => {
     const host = hostWithSysbox(undefined, { registersOnInstall: false });
-    const clock = manualClock();
+    const clock = fakeClock();
     const failure = bootstrapSysbox(host.edges, { clock, verifyWaitMs: 2_000 });
     await expect(failure).rejects.toThrow(SystemError);
     await expect(failure).rejects.toMatchObject({
       message: 'Sysbox verification failed: the engine does not list it',
       hint: 'check /etc/docker/daemon.json has runtimes.sysbox-runc and send dockerd SIGHUP (systemctl reload docker)',
     });
-    expect(clock.slept).toEqual([500, 500, 500, 500]);
+    expect(clock.pauses).toEqual([500, 500, 500, 500]);
     expect(host.engine.calls).not.toContain('runToCompletion sysbox-runc');
   });
 
   it('verifies an up-to-date host without changing it', async () => {
     const host = hostWithSysbox('0.7.1');
-    const outcome = await bootstrapSysbox(host.edges, { clock: manualClock() });
+    const outcome = await bootstrapSysbox(host.edges, { clock: fakeClock() });
     expect(outcome.plan).toMatchObject({ upToDate: true, steps: [] });
     expect(host.runner.ran.some((line) => line.startsWith('apt-get'))).toBe(false);
     expect(outcome.verification.every((c) => c.status === 'pass')).toBe(true);

@@ -1,8 +1,8 @@
 /**
  * A host in memory for the runtime's edge tests: files in a map, programs answering from a table,
- * an engine answering the few calls runtime makes, and a clock that moves only when slept on.
+ * and an engine answering the few calls runtime makes.
  */
-import type { Clock, EnginePort } from '../../../src/ports.js';
+import type { EnginePort } from '../../../src/ports.js';
 import type { CommandResult, CommandRunner, HostFiles, RuntimeEdges } from '../../../src/runtime/host.js';
 
 export function memoryFiles(
@@ -92,19 +92,6 @@ export function scriptedEngine(script: EngineScript): EnginePort & { readonly ca
       })),
   };
   return Object.assign(engine as EnginePort, { calls });
-}
-
-export function manualClock(): Clock & { readonly slept: number[] } {
-  let now = 0;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-  };
 }
 
 export function edges(
