@@ -35,7 +35,7 @@ export interface RuntimeStatus {
 }
 
 type Detection =
-  | { readonly ok: true; readonly version: string | undefined }
+  | { readonly ok: true; readonly version: string }
   | { readonly ok: false; readonly problem: string; readonly notSysbox: boolean };
 
 export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<RuntimeStatus> {
