@@ -8,22 +8,34 @@ import { check, fail, pass, warn, type HostCheck } from './checks.js';
 import { DAEMON_JSON, SYSBOX_UNITS, type HostFacts } from './facts.js';
 import { parseIdMap, rootIsRemapped } from './preflight.js';
 
-/** Without systemd as PID 1 the units cannot be asked about: the systemd check is the one that fails. */
-export const sysboxUnits = check(
-  'units',
-  'Sysbox units',
-  ['units', 'pid1', 'packageVersion'],
-  ({ units, pid1, packageVersion }) => {
-    if (pid1 !== 'systemd') return warn(`not checked: PID 1 is ${pid1 ?? 'unknown'}, not systemd`);
-    const fix = packageVersion
-      ? 'sudo systemctl restart sysbox; see journalctl -u sysbox-mgr -u sysbox-fs'
-      : 'secure-dind bootstrap installs Sysbox';
-    if (!units) return fail('cannot ask systemd (systemctl failed)', fix);
-    const inactive = SYSBOX_UNITS.filter((unit) => units[unit] !== 'active');
-    if (inactive.length === 0) return pass(`${SYSBOX_UNITS.join(', ')} active`);
-    return fail(inactive.map((unit) => `${unit}: ${units[unit]}`).join(', '), fix);
-  },
-);
+/**
+ * The one Sysbox-units check. Units systemd cannot be asked about fail doctor (Sysbox runs as
+ * systemd units), while after an install on a host without systemd as PID 1 (a sandbox) they are
+ * only reported: registration and the smoke container show whether the install worked.
+ */
+function sysboxUnitsCheck(unknownUnits: 'fail' | 'report'): HostCheck {
+  return check(
+    'units',
+    'Sysbox units',
+    ['units', 'pid1', 'packageVersion'],
+    ({ units, pid1, packageVersion }) => {
+      const fix = packageVersion
+        ? 'sudo systemctl restart sysbox; see journalctl -u sysbox-mgr -u sysbox-fs'
+        : 'secure-dind bootstrap installs Sysbox';
+      if (!units) {
+        if (pid1 === 'systemd') return fail('cannot ask systemd (systemctl failed)', fix);
+        return unknownUnits === 'fail'
+          ? fail('cannot ask systemd (systemd is not PID 1)', fix)
+          : warn(`not checked: PID 1 is ${pid1 ?? 'unknown'}, not systemd`);
+      }
+      const inactive = SYSBOX_UNITS.filter((unit) => units[unit] !== 'active');
+      if (inactive.length === 0) return pass(`${SYSBOX_UNITS.join(', ')} active`);
+      return fail(inactive.map((unit) => `${unit}: ${units[unit]}`).join(', '), fix);
+    },
+  );
+}
+
+export const sysboxUnits = sysboxUnitsCheck('fail');
 
 const runtimeTitle = ({ runtimeName }: Pick<HostFacts, 'runtimeName'>) => `runtime ${runtimeName}`;
 
@@ -109,4 +121,8 @@ const userNamespace = check(
   },
 );
 
-export const VERIFY_CHECKS: readonly HostCheck[] = [sysboxUnits, runtimeRegistered, userNamespace];
+export const VERIFY_CHECKS: readonly HostCheck[] = [
+  sysboxUnitsCheck('report'),
+  runtimeRegistered,
+  userNamespace,
+];

@@ -160,10 +160,14 @@ describe('the host checks table (what doctor shows)', () => {
       },
     ],
     [
-      'units on a host without systemd (the systemd check fails instead)',
+      'units on a host without systemd',
       { pid1: 'init', units: undefined },
       'units',
-      { status: 'warn', detail: 'not checked: PID 1 is init, not systemd', fix: undefined },
+      {
+        status: 'fail',
+        detail: 'cannot ask systemd (systemd is not PID 1)',
+        fix: 'secure-dind bootstrap installs Sysbox',
+      },
     ],
     [
       'an unregistered runtime',
@@ -238,8 +242,7 @@ describe('the host checks table (what doctor shows)', () => {
       'FAIL  systemd as PID 1             PID 1 is init\n' +
         '                                   fix: the Sysbox package runs its daemons as systemd units; use a host (or VM) booted with systemd\n',
     );
-    expect(text).toContain('WARN  Sysbox units                 not checked: PID 1 is init, not systemd\n');
-    expect(text.endsWith('\nNOT READY: 10 pass, 1 warn, 3 fail\n')).toBe(true);
+    expect(text.endsWith('\nNOT READY: 10 pass, 0 warn, 4 fail\n')).toBe(true);
   });
 });
 
@@ -311,7 +314,12 @@ describe('the verification table (what bootstrap asks after installing)', () => 
     expect(runChecks(VERIFY_CHECKS, installed({})).map((c) => c.id)).toEqual(['units', 'runtime']);
   });
 
-  it('shares the one Sysbox-units check with doctor', () => {
-    expect(VERIFY_CHECKS.filter((c) => HOST_CHECKS.includes(c)).map((c) => c.id)).toEqual(['units']);
+  it.each<[string, Partial<HostFacts>]>([
+    ['active units', {}],
+    ['a failed unit', { units: { ...activeUnits, 'sysbox-mgr': 'failed' } }],
+    ['systemctl failing under systemd', { units: undefined }],
+  ])('judges %s as doctor does', (_case, override) => {
+    const host = installed(override);
+    expect(resultOf(runChecks(VERIFY_CHECKS, host), 'units')).toEqual(resultOf(evaluateHost(host), 'units'));
   });
 });
