@@ -9,24 +9,27 @@ import { DAEMON_JSON, SYSBOX_UNITS, type HostFacts } from './facts.js';
 import { parseIdMap, rootIsRemapped } from './preflight.js';
 
 /**
- * The one Sysbox-units check. Units systemd cannot be asked about fail doctor (Sysbox runs as
- * systemd units), while after an install on a host without systemd as PID 1 (a sandbox) they are
- * only reported: registration and the smoke container show whether the install worked.
+ * The one Sysbox-units check. Doctor judges whatever systemd says (Sysbox runs as systemd units);
+ * after an install on a host without systemd as PID 1 (a sandbox) the units are only reported as
+ * not checked: registration and the smoke container show whether the install worked.
  */
-function sysboxUnitsCheck(unknownUnits: 'fail' | 'report'): HostCheck {
+function sysboxUnitsCheck(withoutSystemd: 'judge' | 'report'): HostCheck {
   return check(
     'units',
     'Sysbox units',
     ['units', 'pid1', 'packageVersion'],
     ({ units, pid1, packageVersion }) => {
+      if (pid1 !== 'systemd' && withoutSystemd === 'report') {
+        return warn(`not checked: PID 1 is ${pid1 ?? 'unknown'}, not systemd`);
+      }
       const fix = packageVersion
         ? 'sudo systemctl restart sysbox; see journalctl -u sysbox-mgr -u sysbox-fs'
         : 'secure-dind bootstrap installs Sysbox';
       if (!units) {
-        if (pid1 === 'systemd') return fail('cannot ask systemd (systemctl failed)', fix);
-        return unknownUnits === 'fail'
-          ? fail('cannot ask systemd (systemd is not PID 1)', fix)
-          : warn(`not checked: PID 1 is ${pid1 ?? 'unknown'}, not systemd`);
+        return fail(
+          `cannot ask systemd (${pid1 === 'systemd' ? 'systemctl failed' : 'systemd is not PID 1'})`,
+          fix,
+        );
       }
       const inactive = SYSBOX_UNITS.filter((unit) => units[unit] !== 'active');
       if (inactive.length === 0) return pass(`${SYSBOX_UNITS.join(', ')} active`);
@@ -35,7 +38,7 @@ function sysboxUnitsCheck(unknownUnits: 'fail' | 'report'): HostCheck {
   );
 }
 
-export const sysboxUnits = sysboxUnitsCheck('fail');
+export const sysboxUnits = sysboxUnitsCheck('judge');
 
 const runtimeTitle = ({ runtimeName }: Pick<HostFacts, 'runtimeName'>) => `runtime ${runtimeName}`;
 
