@@ -12,6 +12,8 @@ import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SystemError } from '../core/errors.js';
+import { retry } from '../core/retry.js';
+import type { Clock } from '../ports.js';
 import type * as Undici from 'undici';
 import type { Downloader } from './host.js';
 
@@ -24,7 +26,7 @@ export interface DownloaderOptions {
   readonly backoffMs?: number;
   /** Where progress goes; only drawn when it is a terminal. */
   readonly progress?: NodeJS.WritableStream;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly clock?: Clock;
   readonly timeoutMs?: number;
 }
 
@@ -40,7 +42,6 @@ class HttpStatusError extends Error {
 export function createDownloader(options: DownloaderOptions = {}): Downloader {
   const attempts = Math.max(1, options.attempts ?? 4);
   const backoff = options.backoffMs ?? 1000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const ca =
     options.ca === undefined
       ? undefined
@@ -99,26 +100,31 @@ export function createDownloader(options: DownloaderOptions = {}): Downloader {
 
   return {
     async download(url, destination) {
-      let lastError: unknown;
-      for (let attempt = 1; attempt <= attempts; attempt++) {
-        try {
-          return await once(url, destination);
-        } catch (error) {
-          lastError = error;
-          const retryable =
-            !(error instanceof HttpStatusError) || error.status >= 500 || error.status === 429;
-          if (!retryable || attempt === attempts) break;
-          options.progress?.write(`  download attempt ${attempt} failed (${describe(error)}); retrying\n`);
-          await sleep(backoff * 2 ** (attempt - 1));
-        }
+      try {
+        const outcome = await retry(() => once(url, destination), {
+          // The attempt count bounds this loop, not a time budget.
+          timeoutMs: Infinity,
+          initialDelayMs: backoff,
+          maxDelayMs: Infinity,
+          factor: 2,
+          shouldRetry: (error) =>
+            !(error instanceof HttpStatusError) || error.status >= 500 || error.status === 429,
+          afterFailure: (error, attempt) => {
+            if (attempt >= attempts) throw error;
+            options.progress?.write(`  download attempt ${attempt} failed (${describe(error)}); retrying\n`);
+          },
+          clock: options.clock,
+        });
+        return outcome.value;
+      } catch (lastError) {
+        throw new SystemError(`download of ${url} failed: ${describe(lastError)}`, {
+          cause: lastError,
+          hint:
+            lastError instanceof HttpStatusError
+              ? 'check the URL (or --url / SECURE_DIND_SYSBOX_URL) and that this host may reach it'
+              : 'check this host can reach the URL (proxy, DNS, firewall); a private CA can be trusted with NODE_EXTRA_CA_CERTS',
+        });
       }
-      throw new SystemError(`download of ${url} failed: ${describe(lastError)}`, {
-        cause: lastError,
-        hint:
-          lastError instanceof HttpStatusError
-            ? 'check the URL (or --url / SECURE_DIND_SYSBOX_URL) and that this host may reach it'
-            : 'check this host can reach the URL (proxy, DNS, firewall); a private CA can be trusted with NODE_EXTRA_CA_CERTS',
-      });
     },
   };
 }

@@ -3,15 +3,11 @@
  * installs Sysbox when allowed and root; otherwise fails with the fix in the hint. There is no
  * fallback to a weaker runtime.
  */
-import { createDownloader } from './download.js';
 import { SystemError } from '../core/errors.js';
-import { DEFAULT_ENGINE_HOST } from '../ports.js';
-import { DockerEngine } from '../engine/docker.js';
-import { createDockerProbe } from './probe.js';
+import { bootstrapSysbox, type Log } from './apply.js';
 import { DEFAULT_RUNTIME, MIN_SYSBOX_REASON, MIN_SYSBOX_VERSION, versionAtLeast } from './compat.js';
-import { createHostFiles, createLocalRunner } from './host.js';
-import { bootstrapSysbox, type InstallEdges, type Log } from './install.js';
-import { parseDockerInfo, parseRuntimeVersion } from './preflight.js';
+import { engineUnreachable, gatherRuntimeFacts, type RuntimeFacts } from './facts.js';
+import { localEdges, type RuntimeEdges } from './host.js';
 
 export interface EnsureRuntimeOptions {
   readonly runtime?: string;
@@ -24,7 +20,7 @@ export interface EnsureRuntimeOptions {
   readonly sha256?: string;
   readonly smokeImage?: string;
   readonly isRoot?: boolean;
-  readonly edges?: Partial<InstallEdges>;
+  readonly edges?: Partial<RuntimeEdges>;
   readonly log?: Log;
 }
 
@@ -39,21 +35,15 @@ export interface RuntimeStatus {
 }
 
 type Detection =
-  | { readonly ok: true; readonly version: string | undefined }
+  | { readonly ok: true; readonly version: string }
   | { readonly ok: false; readonly problem: string; readonly notSysbox: boolean };
 
 export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<RuntimeStatus> {
   const runtime = options.runtime ?? DEFAULT_RUNTIME;
-  const edges: InstallEdges = {
-    runner: options.edges?.runner ?? createLocalRunner(),
-    files: options.edges?.files ?? createHostFiles('/'),
-    probe:
-      options.edges?.probe ?? createDockerProbe(new DockerEngine(options.engineHost ?? DEFAULT_ENGINE_HOST)),
-    downloader: options.edges?.downloader ?? createDownloader(),
-  };
+  const edges: RuntimeEdges = { ...localEdges({ engineHost: options.engineHost }), ...options.edges };
   const log = options.log ?? (() => undefined);
 
-  const detected = await detect(edges, runtime);
+  const detected = detect(await gatherRuntimeFacts(edges, runtime));
   if (detected.ok) return { runtime, sysboxVersion: detected.version, installed: false };
   // A runtime the admin registered under this name is their choice (admins are trusted); never
   // install over it, but say loudly what it means. `secure-dind doctor` reports it as a failure.
@@ -83,26 +73,21 @@ export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<Runt
   throw new SystemError(detected.problem, { hint });
 }
 
-async function detect(edges: InstallEdges, runtime: string): Promise<Detection> {
-  let info;
-  try {
-    info = parseDockerInfo(await edges.probe.info());
-  } catch (error) {
-    throw new SystemError('the Docker engine is not reachable', {
-      cause: error,
-      hint: 'start Docker and check this user may use its socket',
-    });
+/** Whether sessions can start on what the facts show. Pure. */
+function detect(facts: RuntimeFacts): Detection {
+  const runtime = facts.runtimeName;
+  if (!facts.docker.reachable) {
+    throw engineUnreachable(facts.docker, 'start Docker and check this user may use its socket');
   }
-  const path = info?.runtimes[runtime];
-  if (path === undefined) {
+  const path = facts.docker.info.runtimes[runtime];
+  const identity = facts.runtimeIdentity;
+  if (path === undefined || identity === undefined) {
     return {
       ok: false,
       problem: `runtime ${runtime} is not registered with the Docker engine`,
       notSysbox: false,
     };
   }
-  const result = await edges.runner.run([path || runtime, '--version']);
-  const identity = parseRuntimeVersion(result.exitCode === 0 ? result.stdout : '');
   if (identity.kind !== 'sysbox') {
     return {
       ok: false,

@@ -1,11 +1,14 @@
 /**
- * The edges the runtime code acts through, each an interface with one real implementation here:
- * a command runner, a file system under a configurable root, a downloader and a Docker probe.
- * Tests hand in their own (a runner that runs inside a throwaway container, a temporary root).
+ * The edges the runtime code acts through: a command runner, a file system under a configurable
+ * root, the engine port and a downloader. localEdges is the one place that connects them to this
+ * host. Tests hand in their own (a runner that runs inside a throwaway container, a temporary root).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { DockerEngine } from '../engine/docker.js';
+import { DEFAULT_ENGINE_HOST, type EnginePort } from '../ports.js';
+import { createDownloader } from './download.js';
 
 export interface CommandResult {
   readonly exitCode: number;
@@ -105,21 +108,31 @@ export interface Downloader {
   download(url: string, destination: string): Promise<DownloadResult>;
 }
 
-export interface ContainerSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly running: boolean;
-  /** The OCI runtime the container was created with. */
-  readonly runtime: string | undefined;
+/** What reading the host's facts needs. */
+export interface HostEdges {
+  readonly runner: CommandRunner;
+  readonly files: HostFiles;
+  readonly engine: EnginePort;
 }
 
-/** Reads from the Docker engine the runtime code needs (implemented in probe.ts). */
-export interface DockerProbe {
-  /** The raw /info object (parse it with parseDockerInfo). */
-  info(): Promise<unknown>;
-  containers(): Promise<ContainerSummary[]>;
-  /** docker0's address in bip form ("172.17.0.1/16"), when the default bridge exists. */
-  bridgeAddress(): Promise<string | undefined>;
-  /** Runs `cat /proc/self/uid_map` in a throwaway container under `runtime`, removes it, returns the output. */
-  smokeUidMap(runtime: string, image: string): Promise<string>;
+/** What installing Sysbox needs besides. */
+export interface RuntimeEdges extends HostEdges {
+  readonly downloader: Downloader;
+}
+
+export interface LocalEdgesOptions {
+  /** The engine sessions run on (default: the local socket). */
+  readonly engineHost?: string | undefined;
+  /** Where download progress goes (drawn only on a terminal). */
+  readonly progress?: NodeJS.WritableStream;
+}
+
+/** This host's edges: its programs, its files from /, its engine. */
+export function localEdges(options: LocalEdgesOptions = {}): RuntimeEdges {
+  return {
+    runner: createLocalRunner(),
+    files: createHostFiles('/'),
+    engine: new DockerEngine(options.engineHost ?? DEFAULT_ENGINE_HOST),
+    downloader: createDownloader({ progress: options.progress }),
+  };
 }

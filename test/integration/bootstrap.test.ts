@@ -20,12 +20,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBootstrapCommand } from '../../src/cli/commands/bootstrap.js';
 import { doctorCommand } from '../../src/cli/commands/doctor.js';
+import { bootstrapSysbox } from '../../src/runtime/apply.js';
 import { createDownloader } from '../../src/runtime/download.js';
-import { createDockerProbe } from '../../src/runtime/probe.js';
 import { DockerEngine } from '../../src/engine/docker.js';
 import { ensureRuntime } from '../../src/runtime/ensure.js';
-import { createHostFiles, type CommandRunner } from '../../src/runtime/host.js';
-import { bootstrapSysbox, type InstallEdges } from '../../src/runtime/install.js';
+import { createHostFiles, type CommandRunner, type RuntimeEdges } from '../../src/runtime/host.js';
 import { BUSYBOX_IMAGE, DOCKER_CLI, engineReady, hostDocker } from '../support/engine.js';
 
 const execFileAsync = promisify(execFile);
@@ -69,7 +68,7 @@ describe.runIf(engineReady)('secure-dind bootstrap in a sandbox host', () => {
   let server: Server | undefined;
   let baseUrl = '';
   let debSha = '';
-  let edges: InstallEdges;
+  let edges: RuntimeEdges;
   let inside: CommandRunner;
   let userJobStartedAt = '';
 
@@ -208,7 +207,7 @@ describe.runIf(engineReady)('secure-dind bootstrap in a sandbox host', () => {
     edges = {
       runner: inside,
       files: createHostFiles(root),
-      probe: createDockerProbe(new DockerEngine(`unix://${join(root, 'sock/docker.sock')}`)),
+      engine: new DockerEngine(`unix://${join(root, 'sock/docker.sock')}`),
       downloader: createDownloader({
         ca: readFileSync(join(tls, 'ca.pem'), 'utf8'),
         attempts: 2,

@@ -1,19 +1,11 @@
 /** `secure-dind bootstrap [--version V] [--dry-run]`: installs or upgrades Sysbox CE on this host. */
 import { spawn } from 'node:child_process';
-import { createDownloader } from '../../runtime/download.js';
-import { createDockerProbe } from '../../runtime/probe.js';
+import { DEFAULT_SMOKE_IMAGE, bootstrapSysbox } from '../../runtime/apply.js';
 import { DEFAULT_RUNTIME, DEFAULT_SYSBOX_VERSION, SYSBOX_RELEASES } from '../../runtime/compat.js';
 import { renderChecks } from '../../runtime/doctor.js';
-import { createHostFiles, createLocalRunner, type CommandRunner } from '../../runtime/host.js';
-import {
-  DEFAULT_SMOKE_IMAGE,
-  bootstrapSysbox,
-  gatherInstallState,
-  planInstall,
-  renderPlan,
-  type InstallEdges,
-} from '../../runtime/install.js';
-import type { CliCommand, CliIo } from '../command.js';
+import { createLocalRunner, localEdges, type CommandRunner, type RuntimeEdges } from '../../runtime/host.js';
+import { renderPlan } from '../../runtime/plan.js';
+import type { CliCommand } from '../command.js';
 import { command, parseOptions } from '../io.js';
 
 const USAGE = `Usage: secure-dind bootstrap [--version V] [--url URL --sha256 HEX] [--dry-run] [--runtime NAME] [--smoke-image IMAGE]
@@ -59,7 +51,7 @@ function shellQuote(word: string): string {
 }
 
 export interface BootstrapDeps {
-  readonly edges: () => InstallEdges;
+  readonly edges: () => RuntimeEdges;
   readonly uid: () => number;
   readonly runner: CommandRunner;
   /** Re-runs this process's command line under `sudo -n`; returns its exit status. */
@@ -88,9 +80,9 @@ export function createBootstrapCommand(deps: Partial<BootstrapDeps> = {}): CliCo
         smokeImage: values['smoke-image'],
       };
       const runner = deps.runner ?? createLocalRunner();
-      const edges = (deps.edges ?? (() => defaultEdges(io)))();
+      const edges = (deps.edges ?? (() => localEdges({ progress: io.stderr })))();
       if (values['dry-run']) {
-        const plan = planInstall(await gatherInstallState(edges, request.runtime), request);
+        const { plan } = await bootstrapSysbox(edges, { ...request, dryRun: true });
         io.stdout.write(`Plan (dry run, nothing changed):\n${renderPlan(plan)}`);
         return 0;
       }
@@ -125,15 +117,6 @@ export function createBootstrapCommand(deps: Partial<BootstrapDeps> = {}): CliCo
       return 0;
     },
   });
-}
-
-function defaultEdges(io: CliIo): InstallEdges {
-  return {
-    runner: createLocalRunner(),
-    files: createHostFiles('/'),
-    probe: createDockerProbe(),
-    downloader: createDownloader({ progress: io.stderr }),
-  };
 }
 
 async function reexecWithSudo(args: readonly string[]): Promise<number> {

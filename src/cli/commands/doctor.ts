@@ -1,14 +1,7 @@
 /** `secure-dind doctor [--json] [--runtime NAME]`: preflight checks for a runner host. */
-import { createDockerProbe } from '../../runtime/probe.js';
 import { DEFAULT_RUNTIME } from '../../runtime/compat.js';
-import {
-  evaluateHost,
-  gatherHostFacts,
-  renderChecks,
-  worstStatus,
-  type HostEdges,
-} from '../../runtime/doctor.js';
-import { createHostFiles, createLocalRunner } from '../../runtime/host.js';
+import { diagnoseHost, renderChecks, worstStatus } from '../../runtime/doctor.js';
+import { localEdges, type HostEdges } from '../../runtime/host.js';
 import type { CliCommand } from '../command.js';
 import { command, parseOptions, printJson } from '../io.js';
 
@@ -25,25 +18,20 @@ Each check passes, warns or fails, with the fix in words.
 
 Exit status: 0 when nothing fails (warnings allowed), 1 when a check fails, 2 on bad arguments.`;
 
-export function createDoctorCommand(makeEdges: () => HostEdges = defaultEdges): CliCommand {
+export function createDoctorCommand(makeEdges: () => HostEdges = localEdges): CliCommand {
   return command({
     name: 'doctor',
     summary: 'check this host can run secure-dind sessions (Sysbox, kernel, Docker)',
     usage: USAGE,
     async run(args, io) {
       const values = parseOptions('doctor', args, { json: { type: 'boolean' }, runtime: { type: 'string' } });
-      const facts = await gatherHostFacts(makeEdges(), values.runtime ?? DEFAULT_RUNTIME);
-      const checks = evaluateHost(facts);
+      const checks = await diagnoseHost(makeEdges(), values.runtime ?? DEFAULT_RUNTIME);
       const status = worstStatus(checks);
       if (values.json) printJson(io, { ready: status !== 'fail', status, checks });
       else io.stdout.write(renderChecks(checks));
       return status === 'fail' ? 1 : 0;
     },
   });
-}
-
-function defaultEdges(): HostEdges {
-  return { runner: createLocalRunner(), files: createHostFiles('/'), probe: createDockerProbe() };
 }
 
 export const doctorCommand = createDoctorCommand();

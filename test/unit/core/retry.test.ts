@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RetryTimeout, retry } from '../../../src/core/retry.js';
-import type { Clock } from '../../../src/ports.js';
-
-/** A clock whose sleep advances time at once and records each pause. */
-function fakeClock(): Clock & { pauses: number[] } {
-  let now = 1_000;
-  const pauses: number[] = [];
-  return {
-    pauses,
-    now: () => now,
-    sleep: async (ms) => {
-      pauses.push(ms);
-      now += ms;
-    },
-  };
-}
+import { fakeClock } from '../../support/fake-clock.js';
 
 describe('retry', () => {
   it('returns the first success with the attempts it took and backs off by the factor up to the cap', async () => {

@@ -4,37 +4,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemError } from '../../../src/core/errors.js';
 import { SYSBOX_RELEASES } from '../../../src/runtime/compat.js';
-import { evaluateHost, type HostFacts } from '../../../src/runtime/doctor.js';
+import { executePlan } from '../../../src/runtime/apply.js';
+import type { HostContainer, HostFacts } from '../../../src/runtime/facts.js';
+import { evaluateHost } from '../../../src/runtime/host-checks.js';
 import { createHostFiles, type CommandRunner } from '../../../src/runtime/host.js';
-import { executePlan, planInstall, type InstallState } from '../../../src/runtime/install.js';
-import { parseDaemonJson, parseDockerInfo } from '../../../src/runtime/preflight.js';
+import { type DaemonJson, parseDaemonJson } from '../../../src/runtime/preflight.js';
+import { planInstall } from '../../../src/runtime/plan.js';
 import { choosePrivilege } from '../../../src/cli/commands/bootstrap.js';
-
-const dockerInfo = parseDockerInfo({
-  ServerVersion: '27.3.1',
-  Runtimes: { runc: { path: 'runc' } },
-  SecurityOptions: [],
-})!;
-
-function facts(overrides: Partial<HostFacts> = {}): HostFacts {
-  return {
-    machine: 'x86_64',
-    osRelease: { id: 'ubuntu', versionId: '24.04', idLike: ['debian'], prettyName: 'Ubuntu 24.04.1 LTS' },
-    kernel: '6.8.0-45-generic',
-    shiftfs: false,
-    pid1: 'systemd',
-    docker: { reachable: true, info: dockerInfo, containers: [] },
-    snapDocker: false,
-    varLibFs: 'ext4',
-    daemonJson: { state: 'absent' },
-    fusermount: 'none',
-    units: { sysbox: 'inactive', 'sysbox-mgr': 'inactive', 'sysbox-fs': 'inactive' },
-    runtimeName: 'sysbox-runc',
-    runtimeIdentity: undefined,
-    packageVersion: undefined,
-    ...overrides,
-  };
-}
+import { dockerInfo, engineWith, facts } from './host-facts.js';
 
 const statusOf = (f: HostFacts, id: string) => evaluateHost(f).find((c) => c.id === id)?.status;
 
@@ -121,19 +98,25 @@ describe('doctor judgement', () => {
   });
 });
 
-function state(overrides: Partial<InstallState> = {}): InstallState {
-  return {
-    machine: 'x86_64',
-    installedVersion: undefined,
-    runtimeRegistered: false,
-    containers: [],
-    daemonJson: { state: 'absent' },
-    daemonJsonText: undefined,
-    bridgeAddress: '172.17.0.1/16',
-    fusermount: 'none',
-    fusermountLocal: undefined,
-    ...overrides,
-  };
+/** The parts of a host the install plan looks at, as host facts. */
+interface InstallSituation {
+  machine: string;
+  installedVersion: string;
+  runtimeRegistered: boolean;
+  containers: HostContainer[];
+  daemonJson: DaemonJson;
+  bridgeAddress: string;
+  fusermount: HostFacts['fusermount'];
+  fusermountLocal: string;
+}
+
+function state(situation: Partial<InstallSituation> = {}): HostFacts {
+  const { installedVersion, runtimeRegistered, containers = [], ...rest } = situation;
+  return facts({
+    packageVersion: installedVersion,
+    docker: engineWith(runtimeRegistered ? { 'sysbox-runc': '/usr/bin/sysbox-runc' } : {}, containers),
+    ...rest,
+  });
 }
 
 const kinds = (steps: readonly { kind: string; describe: string }[]) =>
@@ -229,13 +212,7 @@ describe('executing a plan', () => {
         return { bytes: 15, sha256: 'f'.repeat(64) };
       },
     };
-    const probe = {
-      info: async () => ({}),
-      containers: async () => [],
-      bridgeAddress: async () => undefined,
-      smokeUidMap: async () => '',
-    };
-    await expect(executePlan(plan, { runner, files, probe, downloader })).rejects.toThrow(
+    await expect(executePlan(plan, { runner, files, downloader })).rejects.toThrow(
       /sha256 mismatch.*nothing was installed/,
     );
     expect(readdirSync(join(root, 'var/cache/secure-dind'))).toEqual([]);
