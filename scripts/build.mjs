@@ -56,8 +56,8 @@ await rm(outdir, { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: {
-    main: 'src/github/main.ts',
-    post: 'src/github/post.ts',
+    main: 'src/github/entry-main.ts',
+    post: 'src/github/entry-post.ts',
     cli: 'src/cli/main.ts',
     'lib/index': 'src/index.ts',
   },
