@@ -56,22 +56,12 @@ const unreachable = {
 const outdir = process.env.SECURE_DIND_BUILD_OUTDIR ?? 'dist';
 await rm(outdir, { recursive: true, force: true });
 
-// The Action's steps share one chunk of common code; undici, which only a Sysbox package download
-// needs (a dynamic import), gets a chunk of its own that the steps load only then.
-const action = await build({
+// Self-contained files: the sidecar image and containerised runners copy dist/cli.js alone. No code
+// splitting: with it, esbuild gives a dynamically imported CommonJS module (undici, which only a
+// Sysbox download loads) a chunk with a default export only (evanw/esbuild#3245).
+const bundles = await build({
   ...common,
-  entryPoints: { main: 'src/github/entry-main.ts', post: 'src/github/entry-post.ts' },
-  outdir,
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  metafile: true,
-  plugins: [unreachable],
-});
-
-// One file: the sidecar image and containerised runners copy dist/cli.js alone.
-const cli = await build({
-  ...common,
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { main: 'src/github/entry-main.ts', post: 'src/github/entry-post.ts', cli: 'src/cli/main.ts' },
   outdir,
   metafile: true,
   plugins: [unreachable],
@@ -80,7 +70,7 @@ const cli = await build({
 // The library's dependencies are package.json dependencies: npm installs them with it.
 await build({ ...common, entryPoints: { 'lib/index': 'src/index.ts' }, outdir, packages: 'external' });
 
-await writeFile(join(outdir, 'licenses.txt'), await thirdPartyLicenses([action.metafile, cli.metafile]));
+await writeFile(join(outdir, 'licenses.txt'), await thirdPartyLicenses(bundles.metafile));
 
 // Type declarations for the library API (package.json "types").
 // Into the chosen outdir too, so a build elsewhere (tests build a bundle in a temporary
@@ -97,13 +87,11 @@ execFileSync(
  * The license texts of the packages whose code the bundles carry, found through the bundles'
  * inputs (the stubbed-out packages are not among them).
  */
-async function thirdPartyLicenses(metafiles) {
+async function thirdPartyLicenses(metafile) {
   const packageDirs = new Set();
-  for (const metafile of metafiles) {
-    for (const input of Object.keys(metafile.inputs)) {
-      const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
-      if (match) packageDirs.add(match[1]);
-    }
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) packageDirs.add(match[1]);
   }
   const sections = [];
   for (const dir of packageDirs) {
@@ -122,7 +110,7 @@ async function thirdPartyLicenses(metafiles) {
   unique.sort((a, b) => a.title.localeCompare(b.title));
   const rule = '-'.repeat(80);
   return [
-    'Third-party software bundled in dist/main.js, dist/post.js, dist/chunks/ and dist/cli.js:',
+    'Third-party software bundled in dist/main.js, dist/post.js and dist/cli.js:',
     '',
     ...unique.flatMap(({ title, text }) => [rule, title, '', text, '']),
   ].join('\n');
