@@ -21,6 +21,8 @@ import {
   TEST_RUNTIME,
   engineReady,
   hostDocker,
+  hostResources,
+  removeHostResources,
 } from '../support/engine.js';
 
 const LOCAL_ACTION = resolve('node_modules/.bin/local-action');
@@ -60,17 +62,6 @@ async function runLocalAction(
     child.on('close', done);
   });
   return { exitCode, stdout, stderr };
-}
-
-async function labelled(
-  label: string,
-): Promise<{ containers: string[]; networks: string[]; volumes: string[] }> {
-  const filter = ['--filter', `label=${label}`];
-  return {
-    containers: lines(await hostDocker(['ps', '-a', ...filter, '--format', '{{.Names}}'])),
-    networks: lines(await hostDocker(['network', 'ls', ...filter, '--format', '{{.Name}}'])),
-    volumes: lines(await hostDocker(['volume', 'ls', ...filter, '--format', '{{.Name}}'])),
-  };
 }
 
 describe.runIf(engineReady)("the Action through GitHub's local-action runner", () => {
@@ -146,7 +137,7 @@ describe.runIf(engineReady)("the Action through GitHub's local-action runner", (
 
       // After post: certificates gone, nothing of the session left on the host but its cache volume.
       expect(existsSync(outputs['cert-path']!)).toBe(false);
-      const left = await labelled(`${LABELS.session}=${sessionId}`);
+      const left = await hostResources(`${LABELS.session}=${sessionId}`);
       expect(left.containers).toEqual([]);
       expect(left.networks).toEqual([]);
       expect(left.volumes.filter((v) => v !== outputs['cache-volume'])).toEqual([]);
@@ -156,10 +147,7 @@ describe.runIf(engineReady)("the Action through GitHub's local-action runner", (
       expect(await hostDocker(['volume', 'inspect', outputs['cache-volume']!])).toContain(cacheKey);
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      const left = await labelled(`${LABELS.cacheKey}=${cacheKey}`).catch(() => undefined);
-      if (left?.containers.length) await hostDocker(['rm', '-f', '-v', ...left.containers]).catch(() => '');
-      if (left?.networks.length) await hostDocker(['network', 'rm', ...left.networks]).catch(() => '');
-      if (left?.volumes.length) await hostDocker(['volume', 'rm', '-f', ...left.volumes]).catch(() => '');
+      await removeHostResources(`${LABELS.cacheKey}=${cacheKey}`);
     }
   });
 });
