@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const common = {
@@ -56,12 +57,53 @@ const unreachable = {
 const outdir = process.env.SECURE_DIND_BUILD_OUTDIR ?? 'dist';
 await rm(outdir, { recursive: true, force: true });
 
-// Self-contained files: the sidecar image and containerised runners copy dist/cli.js alone. No code
-// splitting: with it, esbuild gives a dynamically imported CommonJS module (undici, which only a
-// Sysbox download loads) a chunk with a default export only (evanw/esbuild#3245).
-const bundles = await build({
+/**
+ * undici as an ES module with its exports named. With code splitting, esbuild gives a dynamically
+ * imported CommonJS module's chunk a default export only (evanw/esbuild#3245), and `import('undici')`
+ * would find no Agent there; the names come from the installed package.
+ */
+const undiciNamedExports = {
+  name: 'undici-named-exports',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, (args) =>
+      args.namespace === 'undici-named-exports'
+        ? undefined
+        : { path: 'undici', namespace: 'undici-named-exports' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'undici-named-exports' }, () => {
+      const names = Object.keys(createRequire(import.meta.url)('undici')).filter((name) =>
+        /^[A-Za-z_$][\w$]*$/.test(name),
+      );
+      return {
+        contents: `import undici from 'undici';\nexport const { ${names.join(', ')} } = undici;\nexport default undici;`,
+        resolveDir: process.cwd(),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+// Each Action step is a bundle of its own. undici, which main needs only to download Sysbox (a
+// dynamic import), is a chunk that main loads only then.
+const actionSteps = await Promise.all(
+  Object.entries({ main: 'src/github/entry-main.ts', post: 'src/github/entry-post.ts' }).map(
+    ([name, entry]) =>
+      build({
+        ...common,
+        entryPoints: { [name]: entry },
+        outdir,
+        splitting: true,
+        chunkNames: 'chunks/[name]-[hash]',
+        metafile: true,
+        plugins: [unreachable, undiciNamedExports],
+      }),
+  ),
+);
+
+// One file: the sidecar image and containerised runners copy dist/cli.js alone.
+const cli = await build({
   ...common,
-  entryPoints: { main: 'src/github/entry-main.ts', post: 'src/github/entry-post.ts', cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/cli/main.ts' },
   outdir,
   metafile: true,
   plugins: [unreachable],
@@ -70,7 +112,10 @@ const bundles = await build({
 // The library's dependencies are package.json dependencies: npm installs them with it.
 await build({ ...common, entryPoints: { 'lib/index': 'src/index.ts' }, outdir, packages: 'external' });
 
-await writeFile(join(outdir, 'licenses.txt'), await thirdPartyLicenses(bundles.metafile));
+await writeFile(
+  join(outdir, 'licenses.txt'),
+  await thirdPartyLicenses([...actionSteps, cli].map((bundle) => bundle.metafile)),
+);
 
 // Type declarations for the library API (package.json "types").
 // Into the chosen outdir too, so a build elsewhere (tests build a bundle in a temporary
@@ -87,9 +132,9 @@ execFileSync(
  * The license texts of the packages whose code the bundles carry, found through the bundles'
  * inputs (the stubbed-out packages are not among them).
  */
-async function thirdPartyLicenses(metafile) {
+async function thirdPartyLicenses(metafiles) {
   const packageDirs = new Set();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
     const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (match) packageDirs.add(match[1]);
   }
@@ -110,7 +155,7 @@ async function thirdPartyLicenses(metafile) {
   unique.sort((a, b) => a.title.localeCompare(b.title));
   const rule = '-'.repeat(80);
   return [
-    'Third-party software bundled in dist/main.js, dist/post.js and dist/cli.js:',
+    'Third-party software bundled in dist/main.js, dist/post.js, dist/chunks/ and dist/cli.js:',
     '',
     ...unique.flatMap(({ title, text }) => [rule, title, '', text, '']),
   ].join('\n');
