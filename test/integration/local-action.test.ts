@@ -113,6 +113,9 @@ describe.runIf(engineReady)("the Action through GitHub's local-action runner", (
       const described = `exit ${result.exitCode}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
       expect(result.exitCode, described).toBe(0);
       expect(result.stdout, described).toContain('Running Post Step');
+      // The real @actions/core would print this; the runner stubs it only at the path `npm ls` reports
+      // (a symlinked node_modules defeats that, and post then finds no state).
+      expect(result.stdout, 'local-action did not stub @actions/core').not.toContain('::save-state');
       expect(result.stdout).not.toMatch(/^::error::/m);
       // The stand-in runtime is not Sysbox: said once, as a warning.
       expect(result.stdout.match(/is registered but is not Sysbox/g), described).toHaveLength(1);
@@ -147,6 +150,8 @@ describe.runIf(engineReady)("the Action through GitHub's local-action runner", (
       expect(await hostDocker(['volume', 'inspect', outputs['cache-volume']!])).toContain(cacheKey);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      // A failed run leaves the session's network, which carries the job's label but not the cache key's.
+      await removeHostResources(`${LABELS.job}=${jobId}`);
       await removeHostResources(`${LABELS.cacheKey}=${cacheKey}`);
     }
   });
