@@ -1,28 +1,43 @@
-/** Entry point of the Action's main step (dist/main.js). */
+/**
+ * The Action's main step wired to the runner, as GitHub's TypeScript action template has it: run()
+ * does the work, importing this module does nothing. dist/main.js (entry-main.ts) calls run(); so
+ * does GitHub's local-action runner.
+ */
+import type { Logger } from '../ports.js';
 import { ensureRuntime } from '../runtime/ensure.js';
 import { launch } from '../session/launch.js';
+import { withSignals } from '../signals.js';
+import { withHostEngine } from './host-engine.js';
 import { runnerIo } from './io.js';
 import { runMain } from './main-step.js';
-import { abortOnSignals } from '../signals.js';
 
-const cancel = abortOnSignals((signal) => runnerIo.info(`secure-dind: ${signal}, cancelling`));
-try {
-  await runMain({
-    io: runnerIo,
-    env: process.env,
-    launch,
-    // install-runtime: auto (with never, launch's own preflight reports a missing runtime).
-    ensureRuntime: (config, { log }) =>
-      ensureRuntime({
-        runtime: config.runtime,
-        engineHost: config.engineHost,
-        install: 'auto',
-        log: (line) => log.info(line),
+/** ensureRuntime logs its warning and returns it as well; runMain shows the returned one. */
+const RUNTIME_WARNING_LINE = 'warning: ';
+
+export async function run(): Promise<void> {
+  await withSignals(
+    (signal) =>
+      runMain({
+        io: runnerIo,
+        env: process.env,
+        launch: (config, options) =>
+          withHostEngine(config.engineHost, options.log, (engine) => launch(config, options, { engine })),
+        // install-runtime: auto (with never, launch's own preflight reports a missing runtime).
+        ensureRuntime: (config, { log }) =>
+          ensureRuntime({
+            runtime: config.runtime,
+            engineHost: config.engineHost,
+            install: 'auto',
+            log: runtimeLog(log),
+          }),
+        signal,
       }),
-    signal: cancel.signal,
-  });
-} finally {
-  cancel.dispose();
+    (signal) => runnerIo.info(`secure-dind: ${signal}, cancelling`),
+  );
 }
-// Keep-alive sockets of the engine client must not hold the step open.
-process.exit();
+
+function runtimeLog(log: Logger): (line: string) => void {
+  return (line) => {
+    if (!line.startsWith(RUNTIME_WARNING_LINE)) log.info(line);
+  };
+}

@@ -1,8 +1,17 @@
-/** Entry point of the Action's post step (dist/post.js). */
+/**
+ * The Action's post step wired to the runner: run() does the work, importing this module does
+ * nothing. dist/post.js (entry-post.ts) calls run(); so does GitHub's local-action runner.
+ */
 import { teardown } from '../session/teardown.js';
+import { withHostEngine } from './host-engine.js';
 import { runnerIo } from './io.js';
 import { runPost } from './post-step.js';
 
-await runPost({ io: runnerIo, teardown, env: process.env });
-// Post never fails the job, whatever happened above; keep-alive sockets must not hold it open.
-process.exit(0);
+export async function run(): Promise<void> {
+  await runPost({
+    io: runnerIo,
+    env: process.env,
+    teardown: (target, options) =>
+      withHostEngine(target.engineHost, options.log, (engine) => teardown(target, { ...options, engine })),
+  });
+}

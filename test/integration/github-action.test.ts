@@ -17,6 +17,8 @@ import {
   engineReady,
   hostDocker,
   hostEngineEnv,
+  hostResources,
+  removeHostResources,
 } from '../support/engine.js';
 import { GitHubRunnerJob, type StepResult, readStateFile } from '../support/github-runner.js';
 
@@ -36,17 +38,6 @@ function baseInputs(key: string): Record<string, string> {
 }
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
-
-async function hostResources(
-  label: string,
-): Promise<{ containers: string[]; networks: string[]; volumes: string[] }> {
-  const filter = ['--filter', `label=${label}`];
-  return {
-    containers: lines(await hostDocker(['ps', '-a', ...filter, '--format', '{{.Names}}'])),
-    networks: lines(await hostDocker(['network', 'ls', ...filter, '--format', '{{.Name}}'])),
-    volumes: lines(await hostDocker(['volume', 'ls', ...filter, '--format', '{{.Name}}'])),
-  };
-}
 
 function sessionIdOf(state: Record<string, string>): string {
   const parsed = JSON.parse(state.secure_dind ?? '{}') as { session?: { sessionId?: string } };
@@ -74,11 +65,7 @@ afterAll(async () => {
   if (!engineReady) return;
   // Only this file's resources: everything labelled with one of its cache keys.
   for (const key of keys) {
-    const label = `${LABELS.cacheKey}=${key}`;
-    const left = await hostResources(label).catch(() => ({ containers: [], networks: [], volumes: [] }));
-    if (left.containers.length) await hostDocker(['rm', '-f', '-v', ...left.containers]).catch(() => '');
-    if (left.networks.length) await hostDocker(['network', 'rm', ...left.networks]).catch(() => '');
-    if (left.volumes.length) await hostDocker(['volume', 'rm', '-f', ...left.volumes]).catch(() => '');
+    await removeHostResources(`${LABELS.cacheKey}=${key}`);
   }
 });
 

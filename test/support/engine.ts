@@ -63,3 +63,29 @@ export async function hostDocker(args: readonly string[]): Promise<string> {
   });
   return stdout;
 }
+
+export interface HostResources {
+  readonly containers: string[];
+  readonly networks: string[];
+  readonly volumes: string[];
+}
+
+const nonEmptyLines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
+
+/** Names of the host engine's containers, networks and volumes that carry a label (`key=value`). */
+export async function hostResources(label: string): Promise<HostResources> {
+  const filter = ['--filter', `label=${label}`];
+  return {
+    containers: nonEmptyLines(await hostDocker(['ps', '-a', ...filter, '--format', '{{.Names}}'])),
+    networks: nonEmptyLines(await hostDocker(['network', 'ls', ...filter, '--format', '{{.Name}}'])),
+    volumes: nonEmptyLines(await hostDocker(['volume', 'ls', ...filter, '--format', '{{.Name}}'])),
+  };
+}
+
+/** Removes what hostResources finds for a label: for a test's cleanup of what it created. */
+export async function removeHostResources(label: string): Promise<void> {
+  const left = await hostResources(label).catch(() => ({ containers: [], networks: [], volumes: [] }));
+  if (left.containers.length) await hostDocker(['rm', '-f', '-v', ...left.containers]).catch(() => '');
+  if (left.networks.length) await hostDocker(['network', 'rm', ...left.networks]).catch(() => '');
+  if (left.volumes.length) await hostDocker(['volume', 'rm', '-f', ...left.volumes]).catch(() => '');
+}

@@ -1,0 +1,4 @@
+/** dist/main.js: the Action's main step. */
+import { run } from './main.js';
+
+await run();

@@ -1,0 +1,4 @@
+/** dist/post.js: the Action's post step. */
+import { run } from './post.js';
+
+await run();
