@@ -1,15 +1,18 @@
 /**
  * The DinD image run the usual ways, without secure-dind: a bare container of the same image and
  * runtime on a network of its own, created and started through the engine API (the two calls
- * `docker run -d` makes), then polled over mutual TLS exactly as launch() polls (waitForDaemon).
+ * `docker run -d` makes), then polled over mutual TLS exactly as launch() polls (its readiness step).
  */
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Cidr, formatCidr, hostAddress, parseCidr } from '../../src/core/cidr.js';
+import { type Cidr, hostAddress } from '../../src/core/cidr.js';
 import { CERT_DIR_IN_CONTAINER, DAEMON_TLS_PORT } from '../../src/core/spec.js';
-import { chooseInnerRanges, chooseSessionSubnet } from '../../src/core/subnets.js';
-import { type TlsClientFiles, waitForDaemon } from '../../src/engine/http.js';
-import { hostRoutes } from '../../src/session/host.js';
+import { chooseInnerRanges } from '../../src/core/subnets.js';
+import { systemClock } from '../../src/core/retry.js';
+import type { TlsClientFiles } from '../../src/ports.js';
+import { connectJobDaemon } from '../../src/session/engine.js';
+import { createOnFreeSubnet, lookAtHostNetworks } from '../../src/session/networks.js';
+import { waitUntilReady } from '../../src/session/readiness.js';
 import { makeSessionCerts, serverCertFiles } from '../../src/tls/certs.js';
 import type { BenchContext } from './context.js';
 
@@ -22,33 +25,19 @@ export interface BareNetwork {
   readonly innerBip: string;
 }
 
-/** A network for the bare containers, on a /24 no other network or route uses. */
+/** A network for the bare containers, on a /24 no other network or route uses (as launch picks it). */
 export async function createBareNetwork(ctx: BenchContext): Promise<BareNetwork> {
-  const name = `${ctx.prefix}-net`;
-  for (let skip = 0; skip < 8; skip++) {
-    const [networks, routes] = await Promise.all([ctx.api.listNetworks(), hostRoutes()]);
-    const subnets = networks.flatMap((n) =>
-      (n.IPAM?.Config ?? []).flatMap((c) => parseCidr(c.Subnet ?? '') ?? []),
-    );
-    const occupied = [...subnets, ...routes];
-    const choice = chooseSessionSubnet(occupied, 97, skip);
-    const inner = chooseInnerRanges(choice ? [...occupied, choice.subnet] : occupied);
-    if (!choice || !inner) break;
-    try {
-      await ctx.api.createNetwork({
-        Name: name,
-        Driver: 'bridge',
-        CheckDuplicate: true,
-        Labels: { ...ctx.labels },
-        IPAM: { Driver: 'default', Config: [{ Subnet: formatCidr(choice.subnet), Gateway: choice.gateway }] },
-      });
-      return { name, subnet: choice.subnet, innerBip: inner.bip };
-    } catch (error) {
-      // Another launch took the subnet between our look and our create: try the next one.
-      if (!/overlap/i.test(String(error))) throw error;
-    }
-  }
-  throw new Error('no free /24 for the benchmark network');
+  const host = await lookAtHostNetworks(ctx.engine);
+  const placed = await createOnFreeSubnet(ctx.engine, {
+    name: `${ctx.prefix}-net`,
+    occupied: host.occupied,
+    offset: 97,
+    mtu: host.outerMtu,
+    labels: { ...ctx.labels },
+  });
+  const inner = chooseInnerRanges([...host.occupied, placed.subnet]);
+  if (!inner) throw new Error("no free range for the bare containers' inner bridge");
+  return { name: placed.name, subnet: placed.subnet, innerBip: inner.bip };
 }
 
 export async function removeBareNetwork(ctx: BenchContext, network: BareNetwork): Promise<void> {
@@ -89,27 +78,18 @@ export async function removeBare(ctx: BenchContext, id: string): Promise<void> {
   await ctx.api.getContainer(id).remove({ force: true, v: true });
 }
 
-/** Throws (with the last log lines) once the container has stopped: waiting longer is pointless. */
-async function assertRunning(ctx: BenchContext, id: string): Promise<void> {
-  const info = await ctx.api.getContainer(id).inspect();
-  if (info.State.Running) return;
-  const logs = (await ctx.api.getContainer(id).logs({ stdout: true, stderr: true, tail: 20 })).toString();
-  throw new Error(
-    `bare DinD container ${info.Name} stopped (exit ${info.State.ExitCode}): ${logs.slice(-1500)}`,
-  );
-}
-
-/** Polls the daemon over mutual TLS the way launch() does, until /_ping and /version answer. */
+/** Polls the daemon over mutual TLS exactly as launch() does (its readiness step). */
 export async function waitBareDaemon(
   ctx: BenchContext,
   id: string,
   ip: string,
   tls: TlsClientFiles,
 ): Promise<void> {
-  await waitForDaemon({ host: ip, port: DAEMON_TLS_PORT }, tls, {
-    timeoutMs: STARTUP_TIMEOUT_MS,
-    stillAlive: () => assertRunning(ctx, id),
-  });
+  await waitUntilReady(
+    ctx.engine,
+    { address: { host: ip, port: DAEMON_TLS_PORT }, tls, containerId: id, containerName: id.slice(0, 12) },
+    { timeoutMs: STARTUP_TIMEOUT_MS, clock: systemClock, connectDaemon: connectJobDaemon },
+  );
 }
 
 export interface FloorCerts {
@@ -159,7 +139,8 @@ export async function waitClientCerts(ctx: BenchContext, id: string, dir: string
       );
       return { ca: ca!, key: key!, cert: certPem! };
     }
-    if (attempt % 10 === 0) await assertRunning(ctx, id);
+    if (attempt % 10 === 0 && !(await ctx.engine.inspectContainer(id))?.running)
+      throw new Error(`the docker:dind-way container stopped:\n${await ctx.engine.containerLogs(id, 20)}`);
     await new Promise((resolve) => setTimeout(resolve, CERT_POLL_MS));
   }
   throw new Error(

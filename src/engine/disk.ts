@@ -57,13 +57,17 @@ export function toVolumeUsage(df: RawDiskUsage): Map<string, { size: number; ref
   );
 }
 
-/** POST /build/prune?keep-storage=N (dockerode's pruneBuilder drops its options). */
+/**
+ * POST /build/prune?keep-storage=N. dockerode's pruneBuilder drops its options; docker-modem takes
+ * the query from _query (and, for a POST, the body from _body: none here).
+ */
 export function pruneBuildCacheTo(docker: Docker, keepBytes: number): Promise<unknown> {
   return new Promise((resolve, reject) =>
     docker.modem.dial(
       {
-        path: `/build/prune?keep-storage=${Math.max(0, Math.floor(keepBytes))}`,
+        path: '/build/prune?',
         method: 'POST',
+        options: { _query: { 'keep-storage': String(Math.max(0, Math.floor(keepBytes))) }, _body: {} },
         statusCodes: { 200: true, 500: 'server error' },
       },
       (error: unknown, data: unknown) => (error ? reject(error) : resolve(data)),

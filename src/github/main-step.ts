@@ -4,13 +4,16 @@
  */
 import type { SessionConfig } from '../core/config.js';
 import { describeError } from '../core/errors.js';
-import { parseSize } from '../core/units.js';
+import { sessionDiskUsage } from '../session/cache.js';
 import type { LaunchOptions, LaunchPhase, Logger, Session } from '../session/types.js';
 import { type DockerContextRecord, createDockerContext } from './context.js';
 import { type ActionInputs, type ActionOutputName, getActionInputs } from './inputs.js';
 import type { ActionIo } from './io.js';
 import { type ActionState, STATE_KEY, encodeState } from './state.js';
 import { PHASE_ORDER, launchFailureSummary, launchSummary, seconds } from './summary.js';
+
+/** The job summary's cache size is worth a moment, not a slow step. */
+const DISK_USAGE_TIMEOUT_MS = 5_000;
 
 export const CONTEXT_NAME = 'secure-dind';
 
@@ -104,7 +107,7 @@ export async function runMain(deps: MainDeps): Promise<void> {
     );
 
     if (inputs.summary) {
-      const cacheBytes = await innerDiskUsage(io, session);
+      const cacheBytes = await sessionDiskUsage(session, DISK_USAGE_TIMEOUT_MS);
       await appendSummary(
         io,
         launchSummary({
@@ -165,35 +168,6 @@ async function appendSummary(io: ActionIo, markdown: string): Promise<void> {
     await io.appendSummary(markdown);
   } catch (error) {
     io.warning(`secure-dind: could not write the job summary: ${describeError(error)}`);
-  }
-}
-
-/**
- * Bytes the inner daemon's images, containers, volumes and build cache take (what the cache volume
- * holds), from `docker system df` against the new daemon; undefined when that is not quick.
- */
-async function innerDiskUsage(io: ActionIo, session: Session): Promise<number | undefined> {
-  const run = io
-    .exec('docker', ['system', 'df', '--format', '{{.Size}}'], { ...session.env })
-    .then((result) => {
-      if (result.exitCode !== 0) return undefined;
-      let total = 0;
-      for (const line of result.stdout.split('\n').filter((l) => l.trim() !== '')) {
-        const bytes = parseSize(line.trim());
-        if (bytes === undefined) return undefined;
-        total += bytes;
-      }
-      return total;
-    })
-    .catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), 5000);
-  });
-  try {
-    return await Promise.race([run, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

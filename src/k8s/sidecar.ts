@@ -13,8 +13,11 @@ import { BadInputError, SystemError } from '../core/errors.js';
 import { DAEMON_TLS_PORT, innerDaemonJson } from '../core/spec.js';
 import { chooseInnerRanges, parseProcNetRoute } from '../core/subnets.js';
 import { parseWholeNumber } from '../core/units.js';
-import { type DaemonAddress, type TlsClientFiles, pingDaemon, waitForDaemon } from '../engine/http.js';
+import { systemClock } from '../core/retry.js';
+import type { DaemonAddress, TlsClientFiles } from '../ports.js';
 import { pruneInnerDaemon } from '../session/cache.js';
+import { connectJobDaemon } from '../session/engine.js';
+import { waitUntilAnswering } from '../session/readiness.js';
 import type { Logger } from '../session/types.js';
 import { certFilePaths, readClientCerts, removeClientKey, writeClientCerts } from '../tls/cert-dir.js';
 import { issueSessionCerts, makeCertAuthority } from '../tls/certs.js';
@@ -72,6 +75,9 @@ export function parseSidecarSettings(env: NodeJS.ProcessEnv): SidecarSettings {
   };
 }
 
+/** One probe's bound on the daemon, well inside the pod's probe timeoutSeconds (pod.ts). */
+const PROBE_TIMEOUT_MS = 4_000;
+
 /** How the probes and hooks reach the daemon from inside the pod. */
 export const LOCAL_DAEMON: DaemonAddress = {
   host: '127.0.0.1',
@@ -89,10 +95,14 @@ export async function readClientFiles(certDir: string): Promise<TlsClientFiles> 
 
 /** `sidecar probe`: one mTLS ping, as the startup and readiness probes run it. */
 export async function probeDaemon(settings: SidecarSettings): Promise<string> {
-  const result = await pingDaemon(LOCAL_DAEMON, await readClientFiles(settings.certDir), {
-    timeoutMs: 4_000,
+  const daemon = connectJobDaemon(LOCAL_DAEMON, await readClientFiles(settings.certDir), {
+    timeoutMs: PROBE_TIMEOUT_MS,
   });
-  return result.serverVersion ?? 'unknown';
+  try {
+    return (await daemon.version()).version || 'unknown';
+  } finally {
+    daemon.close();
+  }
 }
 
 const prunedMarker = (settings: SidecarSettings): string => join(settings.privateDir, 'pruned');
@@ -180,14 +190,19 @@ export async function runSidecar(
     let exitedEarly: number | string | undefined;
     void daemon.exited.then((code) => (exitedEarly = code));
     const running = daemon;
-    await waitForDaemon(LOCAL_DAEMON, tls, {
-      timeoutMs: config.startupTimeoutSeconds * 1000,
-      signal: stop,
-      stillAlive: () => {
-        if (exitedEarly !== undefined)
-          throw new SystemError(`dockerd exited (${exitedEarly}) before it answered`);
+    await waitUntilAnswering(
+      { address: LOCAL_DAEMON, tls },
+      {
+        timeoutMs: config.startupTimeoutSeconds * 1000,
+        signal: stop,
+        clock: systemClock,
+        connectDaemon: connectJobDaemon,
+        stillAlive: async () => {
+          if (exitedEarly !== undefined)
+            throw new SystemError(`dockerd exited (${exitedEarly}) before it answered`);
+        },
       },
-    });
+    );
     log.info(
       `ready: dockerd answers over mutual TLS on ${settings.listen === 'pod' ? settings.podIp : '127.0.0.1'}:${DAEMON_TLS_PORT} ` +
         `${Date.now() - started} ms after start (cache slot ${lease.slot})`,

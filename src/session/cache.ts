@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { selectEvictions } from '../core/lease.js';
 import { LABELS, OWNER } from '../core/names.js';
 import type { DaemonAddress, EnginePort, Logger, TlsClientFiles } from '../ports.js';
+import { readClientCerts } from '../tls/cert-dir.js';
 import { connectJobDaemon } from './engine.js';
+import type { Session } from './types.js';
 
 /** A prune of a large build cache takes a while. */
 export const PRUNE_TIMEOUT_MS = 120_000;
@@ -57,6 +59,25 @@ export async function pruneDaemonCache(
     after = await cacheBytes(daemon);
   }
   return { before, after };
+}
+
+/**
+ * Bytes a running session's daemon holds (images, containers, volumes, build cache: what its cache
+ * volume keeps), asked over its mutual TLS; undefined when it does not answer within timeoutMs.
+ */
+export async function sessionDiskUsage(session: Session, timeoutMs: number): Promise<number | undefined> {
+  const url = new URL(session.env.DOCKER_HOST.replace(/^tcp:/, 'https:'));
+  // Every session certificate names the daemon "docker", whatever the address it is reached at.
+  const address = { host: url.hostname, port: Number(url.port), servername: 'docker' };
+  const daemon = connectJobDaemon(address, await readClientCerts(session.certDir), { timeoutMs });
+  try {
+    const usage = await daemon.diskUsage();
+    return usage.layersBytes + usage.buildCacheBytes + usage.containersBytes + usage.volumesBytes;
+  } catch {
+    return undefined;
+  } finally {
+    daemon.close();
+  }
 }
 
 /** pruneDaemonCache for a daemon known by its address and the session's client certificates. */

@@ -29,7 +29,31 @@ export interface ReadinessOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Waits until the daemon answers; returns its version. */
+/**
+ * Waits until the daemon at address answers over mutual TLS; returns its version. After each
+ * failed attempt stillAlive may end the wait by throwing (its error is thrown as is).
+ */
+export async function waitUntilAnswering(
+  daemon: Pick<JobDaemon, 'address' | 'tls'>,
+  options: ReadinessOptions & { readonly stillAlive?: () => Promise<void> },
+): Promise<EngineVersion> {
+  const { value } = await retry(
+    ({ remainingMs }) => askVersion(daemon, Math.min(ATTEMPT_TIMEOUT_MS, remainingMs), options),
+    {
+      timeoutMs: options.timeoutMs,
+      minAttemptMs: MIN_ATTEMPT_MS,
+      signal: options.signal,
+      clock: options.clock,
+      afterFailure: options.stillAlive,
+    },
+  ).catch((error: unknown) => {
+    if (!(error instanceof RetryTimeout)) throw error;
+    throw new SystemError(failureMessage(error, daemon.address, options.timeoutMs), { cause: error });
+  });
+  return value;
+}
+
+/** Waits until the session's daemon answers; a stopped or silent one is reported with its log. */
 export async function waitUntilReady(
   engine: EnginePort,
   daemon: JobDaemon,
@@ -37,40 +61,30 @@ export async function waitUntilReady(
 ): Promise<EngineVersion> {
   let containerStopped = false;
   try {
-    const { value } = await retry(
-      ({ remainingMs }) => askVersion(daemon, Math.min(ATTEMPT_TIMEOUT_MS, remainingMs), options),
-      {
-        timeoutMs: options.timeoutMs,
-        minAttemptMs: MIN_ATTEMPT_MS,
-        signal: options.signal,
-        clock: options.clock,
-        afterFailure: async () => {
-          const container = await engine.inspectContainer(daemon.containerId);
-          if (container?.running) return;
-          containerStopped = true;
-          throw new SystemError(
-            `the DinD container ${daemon.containerName} stopped during startup (exit code ${container?.exitCode ?? 'unknown'})` +
-              (await lastLogLines(engine, daemon.containerId)),
-          );
-        },
+    return await waitUntilAnswering(daemon, {
+      ...options,
+      stillAlive: async () => {
+        const container = await engine.inspectContainer(daemon.containerId);
+        if (container?.running) return;
+        containerStopped = true;
+        throw new SystemError(
+          `the DinD container ${daemon.containerName} stopped during startup (exit code ${container?.exitCode ?? 'unknown'})` +
+            (await lastLogLines(engine, daemon.containerId)),
+        );
       },
-    );
-    return value;
+    });
   } catch (error) {
     // A stopped daemon's error has its log already; a cancelled wait needs none.
     if (containerStopped || options.signal?.aborted) throw error;
-    throw new SystemError(
-      `${failureMessage(error, daemon, options.timeoutMs)}${await lastLogLines(engine, daemon.containerId)}`,
-      {
-        cause: error,
-      },
-    );
+    throw new SystemError(`${(error as Error).message}${await lastLogLines(engine, daemon.containerId)}`, {
+      cause: error,
+    });
   }
 }
 
 /** One attempt, on a client of its own bounded by the attempt's time; an abort ends it at once. */
 async function askVersion(
-  daemon: JobDaemon,
+  daemon: Pick<JobDaemon, 'address' | 'tls'>,
   timeoutMs: number,
   options: ReadinessOptions,
 ): Promise<EngineVersion> {
@@ -85,13 +99,11 @@ async function askVersion(
   }
 }
 
-function failureMessage(error: unknown, daemon: JobDaemon, timeoutMs: number): string {
-  if (!(error instanceof RetryTimeout)) return error instanceof Error ? error.message : String(error);
-  const { host, port } = daemon.address;
-  const last = error.lastError instanceof Error ? error.lastError.message : String(error.lastError);
+function failureMessage(timeout: RetryTimeout, address: DaemonAddress, timeoutMs: number): string {
+  const last = timeout.lastError instanceof Error ? timeout.lastError.message : String(timeout.lastError);
   return (
-    `the Docker daemon at https://${host}:${port} did not answer within ${timeoutMs} ms ` +
-    `(${error.attempts} attempt${error.attempts === 1 ? '' : 's'}); last error: ${last}`
+    `the Docker daemon at https://${address.host}:${address.port} did not answer within ${timeoutMs} ms ` +
+    `(${timeout.attempts} attempt${timeout.attempts === 1 ? '' : 's'}); last error: ${last}`
   );
 }
 
