@@ -33,6 +33,8 @@ import {
 } from '../engine/http.js';
 import { issueSessionCerts, makeCertAuthority, serverCertFiles, writeClientCerts } from '../tls/certs.js';
 import { touchCacheVolume } from './cache.js';
+import { answeringMirror } from './mirror.js';
+import { withRegistryMirror } from '../core/mirror.js';
 import { defaultStateDir, ownContainerCandidates } from './host.js';
 import { createOnFreeSubnet, leaseSpare, lookAtHostNetworks, replenish } from './networks.js';
 import { reapOrphans } from './reaper.js';
@@ -62,6 +64,8 @@ export async function launch(
   // Awaited in the certs phase; a failure surfaces there.
   const authority = makeCertAuthority();
   authority.catch(() => undefined);
+  // Whether the registry mirror answers is settled off the critical path too (it never throws).
+  const registryMirror = answeringMirror(engine, config.registryMirror, log);
 
   // A spare network made by an earlier launch takes network creation off this launch's path; this
   // session then takes the id the spare was made for. The lease names this session's deadline and
@@ -169,7 +173,8 @@ export async function launch(
           hint: 'Set the address-pool setting to a range no network on this host uses.',
         });
       }
-      const tar = daemonFilesTar(innerDaemonJson(config, innerRanges, mtu), serverCertFiles(certs));
+      const daemonJson = withRegistryMirror(innerDaemonJson(config, innerRanges, mtu), await registryMirror);
+      const tar = daemonFilesTar(daemonJson, serverCertFiles(certs));
       const leased = await leaseSlot(aliases, placement);
       await engine.putArchive(leased.containerId, '/', tar);
       await engine.startContainer(leased.containerId);

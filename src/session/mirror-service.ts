@@ -1,0 +1,166 @@
+/**
+ * The per-host registry mirror's lifecycle: `secure-dind mirror up|down|status|gc`. One mirror per
+ * engine, found by its labels; every call is idempotent.
+ *
+ * The storage budget: distribution 2.8 expires what the proxy fetched 7 days after fetching it (a
+ * fixed TTL); between expiries `status` reports the cache's size against the budget and `gc`
+ * empties an over-budget cache (it only holds what upstream serves again on the next pull).
+ */
+import { SystemError } from '../core/errors.js';
+import { LABELS } from '../core/names.js';
+import {
+  MIRROR_CONTAINER,
+  MIRROR_LABELS,
+  MIRROR_NETWORK,
+  MIRROR_SELECTOR,
+  MIRROR_VOLUME,
+  type MirrorOptions,
+  mirrorContainerSpec,
+  mirrorLabels,
+  mirrorUrl,
+} from '../core/mirror.js';
+import { registryProblem } from '../engine/registry-probe.js';
+import type { EnginePort, Logger } from '../ports.js';
+
+const READY_TIMEOUT_MS = 30_000;
+
+export interface MirrorStatus {
+  readonly state: 'absent' | 'running' | 'stopped';
+  readonly url?: string;
+  readonly upstream?: string;
+  readonly image?: string;
+  readonly budgetBytes?: number;
+  /** Bytes the cache volume takes. */
+  readonly usedBytes?: number;
+  readonly overBudget: boolean;
+  /** Why a running mirror does not answer; undefined when it does. */
+  readonly problem?: string;
+}
+
+/** Starts the mirror, or leaves a running one with the same settings as it is. */
+export async function mirrorUp(
+  engine: EnginePort,
+  options: MirrorOptions,
+  log?: Logger,
+  now: () => Date = () => new Date(),
+): Promise<MirrorStatus> {
+  if (!(await engine.imageExists(options.image))) {
+    throw new SystemError(`the mirror image ${options.image} is not present`, {
+      hint: 'Build it from the repository: docker build -t secure-dind/mirror mirror-image (or pass --image).',
+    });
+  }
+  const gateway = await ensureNetwork(engine, now());
+  const url = mirrorUrl(options, gateway);
+  const publishIp = options.listenIp ?? gateway;
+  const wanted = {
+    [MIRROR_LABELS.url]: url,
+    [MIRROR_LABELS.upstream]: options.upstream,
+    [MIRROR_LABELS.budget]: String(options.budget),
+    [MIRROR_LABELS.image]: options.image,
+    [MIRROR_LABELS.listen]: `${publishIp}:${options.port}`,
+  };
+  const existing = await engine.inspectContainer(MIRROR_CONTAINER);
+  const same =
+    existing !== undefined && Object.entries(wanted).every(([key, value]) => existing.labels[key] === value);
+  if (existing && !same) {
+    log?.info(`replacing the registry mirror ${MIRROR_CONTAINER}: its settings changed`);
+    await engine.removeContainer(MIRROR_CONTAINER);
+    // Cached content is named as upstream named it: another upstream must not be served from it.
+    if (existing.labels[MIRROR_LABELS.upstream] !== options.upstream)
+      await engine.removeVolume(MIRROR_VOLUME);
+  }
+  if (!same) {
+    if (!(await engine.inspectVolume(MIRROR_VOLUME))) {
+      await engine.createVolume(MIRROR_VOLUME, mirrorLabels(now()));
+    }
+    const spec = mirrorContainerSpec(options, publishIp, mirrorLabels(now(), wanted));
+    await engine.createContainer(MIRROR_CONTAINER, spec);
+  }
+  if (!existing?.running || !same) await engine.startContainer(MIRROR_CONTAINER);
+  await waitUntilAnswering(url);
+  log?.info(`registry mirror ${url} runs, pulling through from ${options.upstream}`);
+  return mirrorStatus(engine);
+}
+
+/** Removes the mirror and its network; the cache volume too with `purge`. */
+export async function mirrorDown(engine: EnginePort, purge: boolean): Promise<string[]> {
+  const removed: string[] = [];
+  if (await engine.removeContainer(MIRROR_CONTAINER)) removed.push(`container ${MIRROR_CONTAINER}`);
+  if (await engine.removeNetwork(MIRROR_NETWORK)) removed.push(`network ${MIRROR_NETWORK}`);
+  if (purge && (await engine.removeVolume(MIRROR_VOLUME))) removed.push(`volume ${MIRROR_VOLUME}`);
+  return removed;
+}
+
+export async function mirrorStatus(engine: EnginePort): Promise<MirrorStatus> {
+  const [container, usage] = await Promise.all([
+    engine.inspectContainer(MIRROR_CONTAINER),
+    engine.volumeUsage(),
+  ]);
+  const usedBytes = usage.get(MIRROR_VOLUME)?.size;
+  if (!container || container.labels[LABELS.role] !== MIRROR_SELECTOR[LABELS.role]) {
+    return { state: 'absent', usedBytes, overBudget: false };
+  }
+  const labels = container.labels;
+  const url = labels[MIRROR_LABELS.url];
+  const budgetBytes = Number(labels[MIRROR_LABELS.budget]) || undefined;
+  const problem = container.running && url ? await registryProblem(url, 3000) : undefined;
+  return {
+    state: container.running ? 'running' : 'stopped',
+    url,
+    upstream: labels[MIRROR_LABELS.upstream],
+    image: labels[MIRROR_LABELS.image],
+    budgetBytes,
+    usedBytes,
+    overBudget: budgetBytes !== undefined && usedBytes !== undefined && usedBytes > budgetBytes,
+    problem,
+  };
+}
+
+/** Empties the cache when it is over budget, restarting the mirror with its settings. */
+export async function mirrorGc(engine: EnginePort, log?: Logger): Promise<MirrorStatus> {
+  const status = await mirrorStatus(engine);
+  const container = await engine.inspectContainer(MIRROR_CONTAINER);
+  if (!status.overBudget || !container) return status;
+  log?.info(`the registry mirror's cache takes ${status.usedBytes} bytes, over its budget: emptying it`);
+  const listen = container.labels[MIRROR_LABELS.listen] ?? '';
+  const colon = listen.lastIndexOf(':');
+  const options: MirrorOptions = {
+    image: container.labels[MIRROR_LABELS.image] ?? '',
+    upstream: status.upstream ?? '',
+    budget: status.budgetBytes ?? 0,
+    listenIp: listen.slice(0, colon),
+    port: Number(listen.slice(colon + 1)),
+  };
+  await engine.removeContainer(MIRROR_CONTAINER);
+  await engine.removeVolume(MIRROR_VOLUME);
+  return mirrorUp(engine, options, log);
+}
+
+/** The mirror's network (created when missing); returns its gateway address. */
+async function ensureNetwork(engine: EnginePort, createdAt: Date): Promise<string> {
+  let network = await engine.inspectNetwork(MIRROR_NETWORK);
+  if (!network) {
+    await engine.createNetwork({ name: MIRROR_NETWORK, labels: mirrorLabels(createdAt) });
+    network = await engine.inspectNetwork(MIRROR_NETWORK);
+  }
+  const gateway = network?.gateways[0];
+  if (!gateway) throw new SystemError(`the network ${MIRROR_NETWORK} has no IPv4 gateway`);
+  return gateway;
+}
+
+async function waitUntilAnswering(url: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let problem = await registryProblem(url, 2000);
+  while (problem !== undefined && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    problem = await registryProblem(url, 2000);
+  }
+  if (problem !== undefined) {
+    throw new SystemError(
+      `the registry mirror at ${url} did not answer within ${READY_TIMEOUT_MS / 1000} s: ${problem}`,
+      {
+        hint: 'See its log: docker logs secure-dind-mirror',
+      },
+    );
+  }
+}
