@@ -11,9 +11,12 @@ import { BadInputError } from './errors.js';
 import { LABELS, LABEL_PREFIX, OWNER } from './names.js';
 import { SIZE_FORM, parseSize } from './units.js';
 
-export const MIRROR_CONTAINER = 'secure-dind-mirror';
-export const MIRROR_NETWORK = 'secure-dind-mirror';
-export const MIRROR_VOLUME = 'secure-dind-mirror-cache';
+/** The mirror's resources: one of each per engine. */
+export const MIRROR = {
+  container: 'secure-dind-mirror',
+  network: 'secure-dind-mirror',
+  volume: 'secure-dind-mirror-cache',
+} as const;
 /** Built from mirror-image/ (`docker build -t secure-dind/mirror mirror-image`). */
 export const DEFAULT_MIRROR_IMAGE = 'secure-dind/mirror';
 export const DEFAULT_UPSTREAM = 'https://registry-1.docker.io';
@@ -143,8 +146,8 @@ export function mirrorContainerSpec(
     Labels: labels,
     ExposedPorts: { [PORT_IN_CONTAINER]: {} },
     HostConfig: {
-      NetworkMode: MIRROR_NETWORK,
-      Mounts: [{ Type: 'volume', Source: MIRROR_VOLUME, Target: STORAGE_IN_CONTAINER }],
+      NetworkMode: MIRROR.network,
+      Mounts: [{ Type: 'volume', Source: MIRROR.volume, Target: STORAGE_IN_CONTAINER }],
       Tmpfs: { '/tmp': 'rw,noexec,nosuid,size=64m' },
       PortBindings: { [PORT_IN_CONTAINER]: [{ HostIp: publishIp, HostPort: String(options.port) }] },
       RestartPolicy: { Name: 'unless-stopped' },

@@ -9,11 +9,9 @@
 import { SystemError } from '../core/errors.js';
 import { LABELS } from '../core/names.js';
 import {
-  MIRROR_CONTAINER,
+  MIRROR,
   MIRROR_LABELS,
-  MIRROR_NETWORK,
   MIRROR_SELECTOR,
-  MIRROR_VOLUME,
   type MirrorOptions,
   mirrorContainerSpec,
   mirrorLabels,
@@ -59,24 +57,24 @@ export async function mirrorUp(
     [MIRROR_LABELS.image]: options.image,
     [MIRROR_LABELS.listen]: `${publishIp}:${options.port}`,
   };
-  const existing = await engine.inspectContainer(MIRROR_CONTAINER);
+  const existing = await engine.inspectContainer(MIRROR.container);
   const same =
     existing !== undefined && Object.entries(wanted).every(([key, value]) => existing.labels[key] === value);
   if (existing && !same) {
-    log?.info(`replacing the registry mirror ${MIRROR_CONTAINER}: its settings changed`);
-    await engine.removeContainer(MIRROR_CONTAINER);
+    log?.info(`replacing the registry mirror ${MIRROR.container}: its settings changed`);
+    await engine.removeContainer(MIRROR.container);
     // Cached content is named as upstream named it: another upstream must not be served from it.
     if (existing.labels[MIRROR_LABELS.upstream] !== options.upstream)
-      await engine.removeVolume(MIRROR_VOLUME);
+      await engine.removeVolume(MIRROR.volume);
   }
   if (!same) {
-    if (!(await engine.inspectVolume(MIRROR_VOLUME))) {
-      await engine.createVolume(MIRROR_VOLUME, mirrorLabels(now()));
+    if (!(await engine.inspectVolume(MIRROR.volume))) {
+      await engine.createVolume(MIRROR.volume, mirrorLabels(now()));
     }
     const spec = mirrorContainerSpec(options, publishIp, mirrorLabels(now(), wanted));
-    await engine.createContainer(MIRROR_CONTAINER, spec);
+    await engine.createContainer(MIRROR.container, spec);
   }
-  if (!existing?.running || !same) await engine.startContainer(MIRROR_CONTAINER);
+  if (!existing?.running || !same) await engine.startContainer(MIRROR.container);
   await waitUntilAnswering(url);
   log?.info(`registry mirror ${url} runs, pulling through from ${options.upstream}`);
   return mirrorStatus(engine);
@@ -85,18 +83,18 @@ export async function mirrorUp(
 /** Removes the mirror and its network; the cache volume too with `purge`. */
 export async function mirrorDown(engine: EnginePort, purge: boolean): Promise<string[]> {
   const removed: string[] = [];
-  if (await engine.removeContainer(MIRROR_CONTAINER)) removed.push(`container ${MIRROR_CONTAINER}`);
-  if (await engine.removeNetwork(MIRROR_NETWORK)) removed.push(`network ${MIRROR_NETWORK}`);
-  if (purge && (await engine.removeVolume(MIRROR_VOLUME))) removed.push(`volume ${MIRROR_VOLUME}`);
+  if (await engine.removeContainer(MIRROR.container)) removed.push(`container ${MIRROR.container}`);
+  if (await engine.removeNetwork(MIRROR.network)) removed.push(`network ${MIRROR.network}`);
+  if (purge && (await engine.removeVolume(MIRROR.volume))) removed.push(`volume ${MIRROR.volume}`);
   return removed;
 }
 
 export async function mirrorStatus(engine: EnginePort): Promise<MirrorStatus> {
   const [container, usage] = await Promise.all([
-    engine.inspectContainer(MIRROR_CONTAINER),
+    engine.inspectContainer(MIRROR.container),
     engine.volumeUsage(),
   ]);
-  const usedBytes = usage.get(MIRROR_VOLUME)?.size;
+  const usedBytes = usage.get(MIRROR.volume)?.size;
   if (!container || container.labels[LABELS.role] !== MIRROR_SELECTOR[LABELS.role]) {
     return { state: 'absent', usedBytes, overBudget: false };
   }
@@ -119,7 +117,7 @@ export async function mirrorStatus(engine: EnginePort): Promise<MirrorStatus> {
 /** Empties the cache when it is over budget, restarting the mirror with its settings. */
 export async function mirrorGc(engine: EnginePort, log?: Logger): Promise<MirrorStatus> {
   const status = await mirrorStatus(engine);
-  const container = await engine.inspectContainer(MIRROR_CONTAINER);
+  const container = await engine.inspectContainer(MIRROR.container);
   if (!status.overBudget || !container) return status;
   log?.info(`the registry mirror's cache takes ${status.usedBytes} bytes, over its budget: emptying it`);
   const listen = container.labels[MIRROR_LABELS.listen] ?? '';
@@ -131,20 +129,20 @@ export async function mirrorGc(engine: EnginePort, log?: Logger): Promise<Mirror
     listenIp: listen.slice(0, colon),
     port: Number(listen.slice(colon + 1)),
   };
-  await engine.removeContainer(MIRROR_CONTAINER);
-  await engine.removeVolume(MIRROR_VOLUME);
+  await engine.removeContainer(MIRROR.container);
+  await engine.removeVolume(MIRROR.volume);
   return mirrorUp(engine, options, log);
 }
 
 /** The mirror's network (created when missing); returns its gateway address. */
 async function ensureNetwork(engine: EnginePort, createdAt: Date): Promise<string> {
-  let network = await engine.inspectNetwork(MIRROR_NETWORK);
+  let network = await engine.inspectNetwork(MIRROR.network);
   if (!network) {
-    await engine.createNetwork({ name: MIRROR_NETWORK, labels: mirrorLabels(createdAt) });
-    network = await engine.inspectNetwork(MIRROR_NETWORK);
+    await engine.createNetwork({ name: MIRROR.network, labels: mirrorLabels(createdAt) });
+    network = await engine.inspectNetwork(MIRROR.network);
   }
   const gateway = network?.gateways[0];
-  if (!gateway) throw new SystemError(`the network ${MIRROR_NETWORK} has no IPv4 gateway`);
+  if (!gateway) throw new SystemError(`the network ${MIRROR.network} has no IPv4 gateway`);
   return gateway;
 }
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawSettings } from '../../src/core/config.js';
-import { MIRROR_CONTAINER, parseMirrorOptions } from '../../src/core/mirror.js';
+import { MIRROR, parseMirrorOptions } from '../../src/core/mirror.js';
 import { connectHostEngine } from '../../src/session/engine.js';
 import { launch } from '../../src/session/launch.js';
 import { mirrorDown, mirrorStatus, mirrorUp } from '../../src/session/mirror-service.js';
@@ -68,7 +68,7 @@ describe.runIf(engineReady)('registry mirror', () => {
     const status = await mirrorStatus(engine);
     expect(status).toMatchObject({ state: 'running', upstream: upstream.url, overBudget: false });
     expect(status.problem).toBeUndefined();
-    const inspected = JSON.parse(await hostDocker(['inspect', MIRROR_CONTAINER]))[0];
+    const inspected = JSON.parse(await hostDocker(['inspect', MIRROR.container]))[0];
     expect(inspected.Config.User).toBe('docker-registry');
     expect(inspected.HostConfig).toMatchObject({
       Privileged: false,
@@ -97,7 +97,7 @@ describe.runIf(engineReady)('registry mirror', () => {
   });
 
   it('with the mirror stopped a session starts, warns, and pulls from upstream', async () => {
-    await hostDocker(['stop', MIRROR_CONTAINER]);
+    await hostDocker(['stop', MIRROR.container]);
     try {
       const upstreamHost = new URL(upstream.url).host;
       const before = await upstream.blobFetches();
@@ -116,7 +116,7 @@ describe.runIf(engineReady)('registry mirror', () => {
       }
       expect((await upstream.blobFetches()).count).toBeGreaterThan(before.count);
     } finally {
-      await hostDocker(['start', MIRROR_CONTAINER]);
+      await hostDocker(['start', MIRROR.container]);
     }
   });
 });

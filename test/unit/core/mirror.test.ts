@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../src/core/errors.js';
 import {
   DEFAULT_UPSTREAM,
-  MIRROR_NETWORK,
+  MIRROR,
   mirrorContainerSpec,
   mirrorLabels,
   mirrorUrl,
@@ -78,7 +78,7 @@ describe('the mirror container', () => {
   it('is unprivileged, on its own network, published only on the listen address', () => {
     expect(unsafeSpecReasons(spec)).toEqual([]);
     expect(spec.HostConfig).toMatchObject({
-      NetworkMode: MIRROR_NETWORK,
+      NetworkMode: MIRROR.network,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
       ReadonlyRootfs: true,
