@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { promisify } from 'node:util';
+import { registryProblem } from '../../src/engine/registry-probe.js';
 import { DOCKER_CLI, hostDocker, hostEngineEnv } from './engine.js';
 import { REGISTRY_IMAGE } from './registry.js';
 
@@ -66,7 +67,7 @@ export async function startUpstreamRegistry(): Promise<UpstreamRegistry> {
       '-c',
       'printf "%s\\n" "$CONFIG" >/tmp/config.yml && exec docker-registry serve /tmp/config.yml',
     ]);
-    await waitForAnswer(`http://127.0.0.1:${port}/v2/`);
+    await waitForAnswer(`http://127.0.0.1:${port}`);
   } catch (error) {
     await dispose();
     throw error;
@@ -97,10 +98,14 @@ export async function startUpstreamRegistry(): Promise<UpstreamRegistry> {
   };
 }
 
+/**
+ * Polls with Node's http client: docker-proxy may accept and then hold a connection before the
+ * registry listens, and fetch's unreferenced timeout would then let a process with nothing else
+ * to wait for exit mid-await (the benchmark did, with status 13).
+ */
 async function waitForAnswer(url: string): Promise<void> {
   for (let attempt = 0; attempt < 60; attempt++) {
-    const answer = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-    if (answer?.ok) return;
+    if ((await registryProblem(url, 2000)) === undefined) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`the upstream registry at ${url} did not answer`);
