@@ -3,7 +3,10 @@
  * Docker Hub: cold sessions pull through the mirror, so only the first one fetches blobs from
  * upstream; with the mirror stopped a session still starts, warns, and pulls from upstream.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawSettings } from '../../src/core/config.js';
 import { MIRROR, parseMirrorOptions } from '../../src/core/mirror.js';
@@ -18,6 +21,7 @@ import { testConfig, testStateDir } from '../support/session.js';
 import { type UpstreamRegistry, startUpstreamRegistry } from '../support/upstream-registry.js';
 
 const MIRROR_IMAGE = 'secure-dind/mirror:dev';
+const CLI = join(import.meta.dirname, '../../dist/cli.js');
 
 describe.runIf(engineReady)('registry mirror', () => {
   const engine = connectHostEngine();
@@ -27,15 +31,13 @@ describe.runIf(engineReady)('registry mirror', () => {
   const image = `secure-dind-test/mirror-probe-${randomBytes(4).toString('hex')}:v1`;
   let upstream: UpstreamRegistry;
   let mirrorUrl: string;
+  const mirrorOptions = () =>
+    parseMirrorOptions({ image: MIRROR_IMAGE, upstream: upstream.url, storageBudget: '1GiB' });
 
   beforeAll(async () => {
     upstream = await startUpstreamRegistry();
     await upstream.push(BUSYBOX_IMAGE, image);
-    const status = await mirrorUp(
-      engine,
-      parseMirrorOptions({ image: MIRROR_IMAGE, upstream: upstream.url, storageBudget: '1GiB' }),
-    );
-    mirrorUrl = status.url!;
+    mirrorUrl = (await mirrorUp(engine, mirrorOptions())).url!;
   });
 
   afterAll(async () => {
@@ -64,7 +66,10 @@ describe.runIf(engineReady)('registry mirror', () => {
     return (JSON.parse(mirrors) as string[] | null) ?? [];
   }
 
-  it('runs unprivileged on its own network and reports its state', async () => {
+  it('runs unprivileged on its own network, reports its state, and up again leaves it as it is', async () => {
+    const id = (await engine.inspectContainer(MIRROR.container))?.id;
+    await mirrorUp(engine, mirrorOptions());
+    expect((await engine.inspectContainer(MIRROR.container))?.id).toBe(id);
     const status = await mirrorStatus(engine);
     expect(status).toMatchObject({ state: 'running', upstream: upstream.url, overBudget: false });
     expect(status.problem).toBeUndefined();
@@ -118,5 +123,25 @@ describe.runIf(engineReady)('registry mirror', () => {
     } finally {
       await hostDocker(['start', MIRROR.container]);
     }
+  });
+
+  it('the CLI reports it and removes it, idempotently', async () => {
+    const cli = (...args: string[]) =>
+      promisify(execFile)('node', [CLI, 'mirror', ...args]).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    const status = await cli('status', '--json');
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      state: 'running',
+      url: mirrorUrl,
+      upstream: upstream.url,
+    });
+    expect((await cli('down')).stderr).toContain(`removed container ${MIRROR.container}`);
+    expect(await cli('down')).toMatchObject({ code: 0, stderr: '' });
+    const absent = await cli('status');
+    expect(absent.code).toBe(1);
+    expect(absent.stdout).toMatch(/^state\s+absent/);
   });
 });
