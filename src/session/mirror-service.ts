@@ -7,7 +7,6 @@
  * empties an over-budget cache (it only holds what upstream serves again on the next pull).
  */
 import { SystemError } from '../core/errors.js';
-import { LABELS } from '../core/names.js';
 import {
   MIRROR,
   MIRROR_LABELS,
@@ -18,7 +17,7 @@ import {
   mirrorUrl,
 } from '../core/mirror.js';
 import { registryProblem } from '../engine/registry-probe.js';
-import type { EnginePort, Logger } from '../ports.js';
+import type { ContainerState, EnginePort, Logger } from '../ports.js';
 
 const READY_TIMEOUT_MS = 30_000;
 
@@ -57,7 +56,7 @@ export async function mirrorUp(
     [MIRROR_LABELS.image]: options.image,
     [MIRROR_LABELS.listen]: `${publishIp}:${options.port}`,
   };
-  const existing = await engine.inspectContainer(MIRROR.container);
+  const existing = await ownContainer(engine);
   const same =
     existing !== undefined && Object.entries(wanted).every(([key, value]) => existing.labels[key] === value);
   if (existing && !same) {
@@ -83,19 +82,21 @@ export async function mirrorUp(
 /** Removes the mirror and its network; the cache volume too with `purge`. */
 export async function mirrorDown(engine: EnginePort, purge: boolean): Promise<string[]> {
   const removed: string[] = [];
-  if (await engine.removeContainer(MIRROR.container)) removed.push(`container ${MIRROR.container}`);
-  if (await engine.removeNetwork(MIRROR.network)) removed.push(`network ${MIRROR.network}`);
-  if (purge && (await engine.removeVolume(MIRROR.volume))) removed.push(`volume ${MIRROR.volume}`);
+  if ((await ownContainer(engine)) && (await engine.removeContainer(MIRROR.container)))
+    removed.push(`container ${MIRROR.container}`);
+  const network = await engine.inspectNetwork(MIRROR.network);
+  if (network && isMirrorResource(network.labels) && (await engine.removeNetwork(MIRROR.network)))
+    removed.push(`network ${MIRROR.network}`);
+  const volume = purge ? await engine.inspectVolume(MIRROR.volume) : undefined;
+  if (volume && isMirrorResource(volume.labels) && (await engine.removeVolume(MIRROR.volume)))
+    removed.push(`volume ${MIRROR.volume}`);
   return removed;
 }
 
 export async function mirrorStatus(engine: EnginePort): Promise<MirrorStatus> {
-  const [container, usage] = await Promise.all([
-    engine.inspectContainer(MIRROR.container),
-    engine.volumeUsage(),
-  ]);
+  const [container, usage] = await Promise.all([ownContainer(engine), engine.volumeUsage()]);
   const usedBytes = usage.get(MIRROR.volume)?.size;
-  if (!container || container.labels[LABELS.role] !== MIRROR_SELECTOR[LABELS.role]) {
+  if (!container) {
     return { state: 'absent', usedBytes, overBudget: false };
   }
   const labels = container.labels;
@@ -117,7 +118,7 @@ export async function mirrorStatus(engine: EnginePort): Promise<MirrorStatus> {
 /** Empties the cache when it is over budget, restarting the mirror with its settings. */
 export async function mirrorGc(engine: EnginePort, log?: Logger): Promise<MirrorStatus> {
   const status = await mirrorStatus(engine);
-  const container = await engine.inspectContainer(MIRROR.container);
+  const container = await ownContainer(engine);
   if (!status.overBudget || !container) return status;
   log?.info(`the registry mirror's cache takes ${status.usedBytes} bytes, over its budget: emptying it`);
   const listen = container.labels[MIRROR_LABELS.listen] ?? '';
@@ -134,12 +135,30 @@ export async function mirrorGc(engine: EnginePort, log?: Logger): Promise<Mirror
   return mirrorUp(engine, options, log);
 }
 
+function isMirrorResource(labels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(MIRROR_SELECTOR).every(([key, value]) => labels[key] === value);
+}
+
+/** The mirror's container; a container of that name secure-dind did not make is never touched. */
+async function ownContainer(engine: EnginePort): Promise<ContainerState | undefined> {
+  const container = await engine.inspectContainer(MIRROR.container);
+  if (container && !isMirrorResource(container.labels)) {
+    throw new SystemError(`a container named ${MIRROR.container} exists that secure-dind did not create`, {
+      hint: 'Rename or remove it; secure-dind leaves it alone.',
+    });
+  }
+  return container;
+}
+
 /** The mirror's network (created when missing); returns its gateway address. */
 async function ensureNetwork(engine: EnginePort, createdAt: Date): Promise<string> {
   let network = await engine.inspectNetwork(MIRROR.network);
   if (!network) {
     await engine.createNetwork({ name: MIRROR.network, labels: mirrorLabels(createdAt) });
     network = await engine.inspectNetwork(MIRROR.network);
+  }
+  if (network && !isMirrorResource(network.labels)) {
+    throw new SystemError(`a network named ${MIRROR.network} exists that secure-dind did not create`);
   }
   const gateway = network?.gateways[0];
   if (!gateway) throw new SystemError(`the network ${MIRROR.network} has no IPv4 gateway`);

@@ -12,7 +12,7 @@ import type { RawSettings } from '../../src/core/config.js';
 import { MIRROR, parseMirrorOptions } from '../../src/core/mirror.js';
 import { connectHostEngine } from '../../src/session/engine.js';
 import { launch } from '../../src/session/launch.js';
-import { mirrorDown, mirrorStatus, mirrorUp } from '../../src/session/mirror-service.js';
+import { mirrorDown, mirrorGc, mirrorStatus, mirrorUp } from '../../src/session/mirror-service.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { Logger, Session } from '../../src/session/types.js';
 import { BUSYBOX_IMAGE, engineReady, hostDocker } from '../support/engine.js';
@@ -123,6 +123,31 @@ describe.runIf(engineReady)('registry mirror', () => {
     } finally {
       await hostDocker(['start', MIRROR.container]);
     }
+  });
+
+  it('reports a cache over its budget, and gc empties it and restarts the mirror', async () => {
+    await mirrorUp(
+      engine,
+      parseMirrorOptions({ image: MIRROR_IMAGE, upstream: upstream.url, storageBudget: '64MiB' }),
+    );
+    // Content the proxy did not fetch counts all the same: 70 MiB in its storage.
+    await hostDocker([
+      'exec',
+      MIRROR.container,
+      'sh',
+      '-c',
+      'head -c 73400320 /dev/zero >/var/lib/docker-registry/filler',
+    ]);
+    expect(await mirrorStatus(engine)).toMatchObject({ state: 'running', overBudget: true });
+    const collected = await mirrorGc(engine);
+    expect(collected).toMatchObject({
+      state: 'running',
+      url: mirrorUrl,
+      upstream: upstream.url,
+      overBudget: false,
+    });
+    expect(collected.problem).toBeUndefined();
+    expect(collected.usedBytes).toBeLessThan(64 * 1024 ** 2);
   });
 
   it('the CLI reports it and removes it, idempotently', async () => {

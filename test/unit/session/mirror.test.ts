@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIRROR_LABELS, type RegistryMirrorSetting } from '../../../src/core/mirror.js';
 import type { ContainerSummary, EnginePort, Logger } from '../../../src/ports.js';
 import { answeringMirror } from '../../../src/session/mirror.js';
+import { mirrorDown } from '../../../src/session/mirror-service.js';
 
 /** An engine whose only containers are `running` (all the mirror lookup asks it). */
 function engineWith(running: readonly ContainerSummary[]): EnginePort {
@@ -71,5 +72,17 @@ describe('answeringMirror', () => {
   it('asks nothing when off', async () => {
     const untouchable = {} as EnginePort;
     expect(await choose({ mode: 'off' }, untouchable)).toEqual({ url: undefined, warnings: [] });
+  });
+});
+
+describe('the mirror service', () => {
+  it('never touches a container of its name that secure-dind did not create', async () => {
+    const containers = new Map([['secure-dind-mirror', { id: 'theirs', running: true, labels: {} }]]);
+    const engine = {
+      inspectContainer: (name: string) => Promise.resolve(containers.get(name)),
+      removeContainer: (name: string) => Promise.resolve(containers.delete(name)),
+    } as unknown as EnginePort;
+    await expect(mirrorDown(engine, true)).rejects.toThrow('secure-dind did not create');
+    expect([...containers.keys()]).toEqual(['secure-dind-mirror']);
   });
 });
