@@ -19,6 +19,7 @@ import {
 import { buildExperiment } from './experiments/build.js';
 import { concurrencyExperiment } from './experiments/concurrency.js';
 import { memoryExperiment } from './experiments/memory.js';
+import { mirrorExperiment } from './experiments/mirror.js';
 import { setupExperiment } from './experiments/setup.js';
 import { soakExperiment } from './experiments/soak.js';
 import { teardownExperiment } from './experiments/teardown.js';
@@ -30,6 +31,7 @@ const EXPERIMENTS: readonly Experiment[] = [
   concurrencyExperiment,
   memoryExperiment,
   soakExperiment,
+  mirrorExperiment,
 ];
 
 async function runExperiment(ctx: BenchContext, experiment: Experiment): Promise<ExperimentResult> {

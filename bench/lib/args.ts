@@ -1,7 +1,15 @@
 /** Command-line options of `npm run bench`. */
 import { parseArgs } from 'node:util';
 
-export const EXPERIMENT_IDS = ['setup', 'build', 'teardown', 'concurrency', 'memory', 'soak'] as const;
+export const EXPERIMENT_IDS = [
+  'setup',
+  'build',
+  'teardown',
+  'concurrency',
+  'memory',
+  'soak',
+  'mirror',
+] as const;
 export type ExperimentId = (typeof EXPERIMENT_IDS)[number];
 
 export interface BenchArgs {

@@ -5,6 +5,7 @@ import { bootstrapCommand } from './commands/bootstrap.js';
 import { doctorCommand } from './commands/doctor.js';
 import { gitlabCommand } from './commands/gitlab.js';
 import { k8sCommand } from './commands/k8s.js';
+import { mirrorCommand } from './commands/mirror.js';
 import { sidecarCommand } from './commands/sidecar.js';
 import { downCommand, gcCommand, lsCommand, runCommand, upCommand } from './commands/session.js';
 import { VERSION } from '../version.js';
@@ -17,6 +18,7 @@ const COMMANDS: readonly CliCommand[] = [
   runCommand,
   lsCommand,
   gcCommand,
+  mirrorCommand,
   gitlabCommand,
   k8sCommand,
   sidecarCommand,

@@ -8,6 +8,7 @@ import { BadInputError } from './errors.js';
 import { type Cidr, parseCidr } from './cidr.js';
 import { ALLOWED_DAEMON_KEYS, RESERVED_DAEMON_KEYS } from './daemon-config.js';
 import { IMAGE_FORM, parseImageRef } from './image-ref.js';
+import { REGISTRY_MIRROR_FORM, type RegistryMirrorSetting, parseRegistryMirror } from './mirror.js';
 import {
   BOOLEAN_FORM,
   DURATION_FORM,
@@ -54,6 +55,8 @@ export interface SessionConfig {
   readonly engineHost: string | undefined;
   /** How many cache slots (concurrent sessions) one cache key may use. */
   readonly cacheSlots: number;
+  /** The pull-through mirror the daemon pulls Docker Hub images through, when it answers. */
+  readonly registryMirror: RegistryMirrorSetting;
 }
 
 export const SETTING_NAMES = [
@@ -74,6 +77,7 @@ export const SETTING_NAMES = [
   'deadline',
   'engine-host',
   'cache-slots',
+  'registry-mirror',
 ] as const;
 
 export type SettingName = (typeof SETTING_NAMES)[number];
@@ -146,6 +150,11 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
   'cache-slots': {
     description: 'How many sessions with one cache key may run at once, each on its own volume',
     default: '4',
+  },
+  'registry-mirror': {
+    description:
+      "Pull-through mirror for the daemon's Docker Hub pulls: auto (the one 'secure-dind mirror up' runs on the engine), off, or an http(s) URL; a mirror that does not answer is skipped with a warning",
+    default: 'off',
   },
 };
 
@@ -231,6 +240,10 @@ export function parseSessionConfig(
     fail('engine-host', engineHost, 'unix:///path/to/docker.sock or tcp://host:port');
   }
 
+  const mirrorText = value('registry-mirror') ?? '';
+  const registryMirror =
+    parseRegistryMirror(mirrorText) ?? fail('registry-mirror', mirrorText, REGISTRY_MIRROR_FORM);
+
   return {
     runtime: text('runtime', RUNTIME_NAME, 'a runtime name such as sysbox-runc (letters, digits, . _ -)'),
     image,
@@ -249,6 +262,7 @@ export function parseSessionConfig(
     deadlineSeconds: duration('deadline', 60, 30 * 86400),
     engineHost,
     cacheSlots: wholeNumber('cache-slots', 1, 64)!,
+    registryMirror,
   };
 }
 

@@ -21,7 +21,7 @@ export const OWNER = 'secure-dind';
 
 /** What a labelled resource is for. */
 export type ResourceRole =
-  'daemon' | 'network' | 'spare-network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service';
+  'daemon' | 'network' | 'spare-network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service' | 'mirror';
 
 export function newSessionId(): string {
   return randomBytes(6).toString('hex');

@@ -23,6 +23,7 @@ export const SETTING_INPUTS = [
   'daemon-config',
   'startup-timeout',
   'stop-timeout',
+  'registry-mirror',
 ] as const satisfies readonly SettingName[];
 
 /** Inputs only the Action has. */

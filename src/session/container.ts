@@ -5,6 +5,7 @@
  */
 import type { Cidr } from '../core/cidr.js';
 import { SystemError } from '../core/errors.js';
+import { withRegistryMirror } from '../core/mirror.js';
 import { daemonContainerSpec, daemonFilesTar, innerDaemonJson } from '../core/spec.js';
 import { chooseInnerRanges } from '../core/subnets.js';
 import { type SessionCerts, serverCertFiles } from '../tls/certs.js';
@@ -22,6 +23,8 @@ export async function createDaemonContainer(
     /** Every outer network and route the inner daemon's ranges must avoid. */
     readonly occupied: readonly Cidr[];
     readonly mtu: number;
+    /** The host's registry mirror when it answers (undefined: none, or it is down). */
+    readonly registryMirror: string | undefined;
   },
 ): Promise<SlotLease> {
   const { config, engine } = context;
@@ -31,7 +34,11 @@ export async function createDaemonContainer(
       hint: 'Set the address-pool setting to a range no network on this host uses.',
     });
   }
-  const tar = daemonFilesTar(innerDaemonJson(config, innerRanges, daemon.mtu), serverCertFiles(daemon.certs));
+  const daemonJson = withRegistryMirror(
+    innerDaemonJson(config, innerRanges, daemon.mtu),
+    daemon.registryMirror,
+  );
+  const tar = daemonFilesTar(daemonJson, serverCertFiles(daemon.certs));
   const lease = await leaseSlot(context, ({ volumeName, labels }) =>
     daemonContainerSpec({
       config,

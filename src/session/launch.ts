@@ -18,6 +18,7 @@ import { createDaemonContainer } from './container.js';
 import { type ConnectDaemon, connectHostEngine, connectJobDaemon } from './engine.js';
 import { defaultStateDir } from './host.js';
 import { LaunchContext } from './launch-context.js';
+import { answeringMirror } from './mirror.js';
 import { planNetwork, prepareNetwork } from './network.js';
 import { replenish } from './networks.js';
 import { attachOwnContainer, daemonAddress } from './placement.js';
@@ -57,6 +58,8 @@ export async function launch(
   // Awaited in the certs phase; a failure surfaces there.
   const authority = makeCertAuthority();
   authority.catch(() => undefined);
+  // Whether the registry mirror answers is settled off the critical path too (it never throws).
+  const registryMirror = answeringMirror(engine, config.registryMirror, log);
 
   // A spare network made by an earlier launch takes network creation off this launch's path; this
   // session then takes the id the spare was made for.
@@ -109,6 +112,7 @@ export async function launch(
         certs,
         occupied: plan.host.occupied,
         mtu: plan.mtu,
+        registryMirror: await registryMirror,
       });
       await engine.startContainer(created.containerId);
       daemonStarted = true;

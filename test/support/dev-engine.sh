@@ -5,7 +5,8 @@
 #   - dockerd running detached on /var/run/docker.sock;
 #   - images: secure-dind/base:bookworm (debootstrap), secure-dind/runner-image:dev, secure-dind/busybox:test,
 #     secure-dind/sidecar-base:dev (runner-image plus Debian's Node.js: the sidecar image without its bundle),
-#     secure-dind/registry:test (Debian's docker-registry and htpasswd, for the private-image tests).
+#     secure-dind/registry:test (Debian's docker-registry and htpasswd, for the private-image tests),
+#     secure-dind/mirror:dev (mirror-image/: the registry mirror of `secure-dind mirror up`).
 # Idempotent: a second run changes nothing and takes a few seconds. Needs root.
 set -euo pipefail
 
@@ -18,6 +19,7 @@ runner_image=secure-dind/runner-image:dev
 busybox_image=secure-dind/busybox:test
 sidecar_base_image=secure-dind/sidecar-base:dev
 registry_image=secure-dind/registry:test
+mirror_image=secure-dind/mirror:dev
 # Debian's docker client (same version as the engine) is preferred over any other on PATH.
 docker_cli=/usr/bin/docker
 
@@ -156,4 +158,5 @@ build_busybox_image
 extra_inputs=$("$docker_cli" image inspect --format '{{.Id}}' "$runner_image") \
   build_if_changed "$sidecar_base_image" "$repo/sidecar-image" --target node --build-arg "BASE=$runner_image"
 build_if_changed "$registry_image" "$repo/test/support/registry-image" --build-arg "BASE=$base_image"
-log "ready: $("$docker_cli" version --format 'engine {{.Server.Version}}'), runtime sysbox-runc (stand-in), images $runner_image $busybox_image $sidecar_base_image $registry_image"
+build_if_changed "$mirror_image" "$repo/mirror-image" --build-arg "BASE=$base_image"
+log "ready: $("$docker_cli" version --format 'engine {{.Server.Version}}'), runtime sysbox-runc (stand-in), images $runner_image $busybox_image $sidecar_base_image $registry_image $mirror_image"

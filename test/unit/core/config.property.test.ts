@@ -131,6 +131,7 @@ const VALID: Record<SettingName, fc.Arbitrary<string>> = {
     'npipe:////./pipe/docker_engine',
   ),
   'cache-slots': fc.constantFrom('1', '4', '64'),
+  'registry-mirror': fc.constantFrom('off', 'auto', 'http://172.18.0.1:5000', 'https://mirror.example.com'),
 };
 
 const hostile = fc.oneof(
