@@ -69,7 +69,9 @@ export async function sessionDiskUsage(session: Session, timeoutMs: number): Pro
   const url = new URL(session.env.DOCKER_HOST.replace(/^tcp:/, 'https:'));
   // Every session certificate names the daemon "docker", whatever the address it is reached at.
   const address = { host: url.hostname, port: Number(url.port), servername: 'docker' };
-  const daemon = connectJobDaemon(address, await readClientCerts(session.certDir), { timeoutMs });
+  const tls = await readClientCerts(session.certDir).catch(() => undefined);
+  if (!tls) return undefined;
+  const daemon = connectJobDaemon(address, tls, { timeoutMs });
   try {
     const usage = await daemon.diskUsage();
     return usage.layersBytes + usage.buildCacheBytes + usage.containersBytes + usage.volumesBytes;
