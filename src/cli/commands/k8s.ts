@@ -18,7 +18,8 @@ import type { K8sOptions } from '../../k8s/options.js';
 import { settingEnvName } from '../../core/config.js';
 import type { CliCommand } from '../command.js';
 import { command } from '../io.js';
-import { parseCommandArgs, settingsUsage } from '../settings.js';
+import { parseCommandLine } from '../options.js';
+import { SETTING_OPTIONS, sessionConfigFrom, settingsUsage } from '../settings.js';
 
 const TARGETS: Record<string, { summary: string; render: (c: SessionConfig, o: K8sOptions) => string }> = {
   runtimeclass: {
@@ -60,29 +61,10 @@ ${settingsUsage()}
 
 Exit status: 0 printed, 2 bad input.`;
 
-/** Splits the Kubernetes options off; the rest are session settings for the core parser. */
-function takeK8sOptions(args: readonly string[]): {
-  k8s: Partial<Record<K8sOptionName, string>>;
-  rest: string[];
-} {
-  const k8s: Partial<Record<K8sOptionName, string>> = {};
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const match = /^--([a-z0-9-]+)(?:=(.*))?$/s.exec(arg);
-    const name = match?.[1] as K8sOptionName | undefined;
-    if (!match || !name || !K8S_OPTION_NAMES.includes(name)) {
-      rest.push(arg);
-      continue;
-    }
-    const value = match[2] ?? args[++i];
-    if (value === undefined || value.trim() === '') {
-      throw new BadInputError(`option --${name}`, value ?? '', `--${name} VALUE with a non-empty value`);
-    }
-    k8s[name] = value;
-  }
-  return { k8s, rest };
-}
+const K8S_OPTIONS = Object.fromEntries(K8S_OPTION_NAMES.map((name) => [name, { type: 'string' }])) as Record<
+  K8sOptionName,
+  { readonly type: 'string' }
+>;
 
 export const k8sCommand: CliCommand = command({
   name: 'k8s',
@@ -97,11 +79,11 @@ export const k8sCommand: CliCommand = command({
         `render ${Object.keys(TARGETS).join('|')} [options]`,
       );
     }
-    const split = takeK8sOptions(rest);
+    const { values } = parseCommandLine(rest, { ...SETTING_OPTIONS, ...K8S_OPTIONS });
     // The DinD image in a pod must carry the sidecar, so the default differs from docker:dind.
     const env = { [settingEnvName('image')]: DEFAULT_SIDECAR_IMAGE, ...io.env };
-    const { config } = parseCommandArgs(split.rest, env);
-    io.stdout.write(TARGETS[target]!.render(config, parseK8sOptions(split.k8s)));
+    const config = sessionConfigFrom(values, env);
+    io.stdout.write(TARGETS[target]!.render(config, parseK8sOptions(values)));
     return 0;
   },
 });
