@@ -7,6 +7,8 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const RULE = '@typescript-eslint/no-restricted-imports';
+/** The first lint loads the TypeScript parser: seconds on a busy machine. */
+const LINT_TIMEOUT_MS = 60_000;
 const eslint = new ESLint({ cwd: join(import.meta.dirname, '../..') });
 
 async function lint(filePath: string, code: string) {
@@ -53,10 +55,14 @@ describe('lint zones', () => {
       /Faces reach the engine/,
     ],
     ['src/k8s/example.ts', "import { connectEngine } from '../engine/connect.js';", /Faces reach the engine/],
-  ])('%s: refuses %s', async (filePath, importLine, reason) => {
-    const zoneErrors = (await lint(filePath, `${importLine}\n`)).filter((message) => message.rule === RULE);
-    expect(zoneErrors).toEqual([{ rule: RULE, text: expect.stringMatching(reason) }]);
-  });
+  ])(
+    '%s: refuses %s',
+    async (filePath, importLine, reason) => {
+      const zoneErrors = (await lint(filePath, `${importLine}\n`)).filter((message) => message.rule === RULE);
+      expect(zoneErrors).toEqual([{ rule: RULE, text: expect.stringMatching(reason) }]);
+    },
+    LINT_TIMEOUT_MS,
+  );
 
   it.each([
     ['src/core/example.ts', "import type { Clock } from '../ports.js';\nexport type Used = Clock;"],
@@ -71,7 +77,11 @@ describe('lint zones', () => {
       "import { connectHostEngine } from '../../session/engine.js';\nexport const used = connectHostEngine;",
     ],
     ['src/gitlab/example.ts', "import { launch } from '../session/launch.js';\nexport const used = launch;"],
-  ])('%s: allows %s', async (filePath, code) => {
-    expect(await lint(filePath, `${code}\n`)).toEqual([]);
-  });
+  ])(
+    '%s: allows %s',
+    async (filePath, code) => {
+      expect(await lint(filePath, `${code}\n`)).toEqual([]);
+    },
+    LINT_TIMEOUT_MS,
+  );
 });
