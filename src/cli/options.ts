@@ -89,6 +89,16 @@ export function parseCommandLine<const O extends OptionDeclarations>(
   return { values: values as OptionValues<O>, positionals, rest };
 }
 
+/** Options that each take a value, named by a list (e.g. the session settings). */
+export function stringOptions<const N extends string>(
+  names: readonly N[],
+): Record<N, { readonly type: 'string' }> {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as Record<
+    N,
+    { readonly type: 'string' }
+  >;
+}
+
 function acceptedOptions(options: OptionDeclarations, help: string | undefined): string {
   const names = Object.keys(options);
   const list = names.length === 0 ? 'no options' : `one of ${names.map((name) => `--${name}`).join(', ')}`;

@@ -11,7 +11,7 @@ import {
   parseSessionConfig,
   settingEnvName,
 } from '../core/config.js';
-import { type OptionValues, parseCommandLine } from './options.js';
+import { type OptionValues, parseCommandLine, stringOptions } from './options.js';
 
 export interface ParsedArgs<F extends string = string> {
   readonly config: SessionConfig;
@@ -23,13 +23,7 @@ export interface ParsedArgs<F extends string = string> {
 }
 
 /** The command-line options that set session settings. */
-export const SETTING_OPTIONS = {
-  ...(Object.fromEntries(SETTING_NAMES.map((setting) => [setting, { type: 'string' }])) as Record<
-    SettingName,
-    { readonly type: 'string' }
-  >),
-  'no-cache': { type: 'boolean' },
-} as const;
+export const SETTING_OPTIONS = { ...stringOptions(SETTING_NAMES), 'no-cache': { type: 'boolean' } } as const;
 
 /**
  * Parses a command's arguments. Unknown options are bad input; `flags` are the boolean options the
@@ -42,14 +36,8 @@ export function parseCommandArgs<const F extends string>(
   maxPositionals = 0,
 ): ParsedArgs<F> {
   const flagOptions = Object.fromEntries(flags.map((flag) => [flag, { type: 'boolean' } as const]));
-  const line = parseCommandLine(
-    args,
-    { ...SETTING_OPTIONS, ...flagOptions },
-    {
-      maxPositionals,
-      takesRest: true,
-    },
-  );
+  const options = { ...SETTING_OPTIONS, ...flagOptions };
+  const line = parseCommandLine(args, options, { maxPositionals, takesRest: true });
   const values: Partial<Record<string, string | true>> = line.values;
   return {
     config: sessionConfigFrom(line.values, env),

@@ -3,7 +3,7 @@
  * the same settings as the other commands, plus the Kubernetes-only options.
  */
 import { BadInputError } from '../../core/errors.js';
-import { K8S_OPTION_DOCS, K8S_OPTION_NAMES, type K8sOptionName, parseK8sOptions } from '../../k8s/options.js';
+import { K8S_OPTION_DOCS, K8S_OPTION_NAMES, parseK8sOptions } from '../../k8s/options.js';
 import { DEFAULT_SIDECAR_IMAGE } from '../../k8s/image.js';
 import {
   cacheClaim,
@@ -18,7 +18,7 @@ import type { K8sOptions } from '../../k8s/options.js';
 import { settingEnvName } from '../../core/config.js';
 import type { CliCommand } from '../command.js';
 import { command } from '../io.js';
-import { parseCommandLine } from '../options.js';
+import { parseCommandLine, stringOptions } from '../options.js';
 import { SETTING_OPTIONS, sessionConfigFrom, settingsUsage } from '../settings.js';
 
 const TARGETS: Record<string, { summary: string; render: (c: SessionConfig, o: K8sOptions) => string }> = {
@@ -61,11 +61,6 @@ ${settingsUsage()}
 
 Exit status: 0 printed, 2 bad input.`;
 
-const K8S_OPTIONS = Object.fromEntries(K8S_OPTION_NAMES.map((name) => [name, { type: 'string' }])) as Record<
-  K8sOptionName,
-  { readonly type: 'string' }
->;
-
 export const k8sCommand: CliCommand = command({
   name: 'k8s',
   summary: 'render Kubernetes manifests: RuntimeClass, ARC values, GitLab executor config',
@@ -79,7 +74,7 @@ export const k8sCommand: CliCommand = command({
         `render ${Object.keys(TARGETS).join('|')} [options]`,
       );
     }
-    const { values } = parseCommandLine(rest, { ...SETTING_OPTIONS, ...K8S_OPTIONS });
+    const { values } = parseCommandLine(rest, { ...SETTING_OPTIONS, ...stringOptions(K8S_OPTION_NAMES) });
     // The DinD image in a pod must carry the sidecar, so the default differs from docker:dind.
     const env = { [settingEnvName('image')]: DEFAULT_SIDECAR_IMAGE, ...io.env };
     const config = sessionConfigFrom(values, env);
