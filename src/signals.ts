@@ -11,19 +11,24 @@ export interface SignalAbort {
 
 const CANCEL_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
+/**
+ * Calls `handler` on each cancel signal (instead of the default of exiting) until the returned
+ * function is called.
+ */
+export function onCancelSignals(handler: (signal: NodeJS.Signals) => void): () => void {
+  for (const signal of CANCEL_SIGNALS) process.on(signal, handler);
+  return () => {
+    for (const signal of CANCEL_SIGNALS) process.off(signal, handler);
+  };
+}
+
 export function abortOnSignals(onSignal: (signal: NodeJS.Signals) => void = () => {}): SignalAbort {
   const controller = new AbortController();
-  const handler = (signal: NodeJS.Signals): void => {
+  const dispose = onCancelSignals((signal) => {
     onSignal(signal);
     if (!controller.signal.aborted) controller.abort(new Error(`interrupted by ${signal}`));
-  };
-  for (const signal of CANCEL_SIGNALS) process.on(signal, handler);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      for (const signal of CANCEL_SIGNALS) process.off(signal, handler);
-    },
-  };
+  });
+  return { signal: controller.signal, dispose };
 }
 
 /** Runs `work` with an AbortSignal that the cancel signals trigger, listening only meanwhile. */

@@ -1,8 +1,8 @@
 /** CLI plumbing shared by the commands: a stderr logger, error-to-exit-status mapping, JSON output. */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { BadInputError, type ErrorKind, JobFailure, describeError, errorKind } from '../core/errors.js';
-import type { Logger } from '../session/types.js';
+import { type ErrorKind, JobFailure, describeError, errorKind } from '../core/errors.js';
+import type { Logger } from '../ports.js';
 import type { CliCommand, CliIo } from './command.js';
+import { type OptionDeclarations, type OptionValues, parseCommandLine } from './options.js';
 
 /** Exit status for each error kind; a job failure exits with the job's own status. */
 const EXIT_STATUS: Record<ErrorKind, number> = { 'bad-input': 2, system: 1, job: 1, 'not-found': 3 };
@@ -49,24 +49,10 @@ export function command(definition: CliCommand): CliCommand {
 }
 
 /** A command's own options (not session settings), parsed strictly: anything else is bad input. */
-type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
-type ParsedOptions<O extends OptionsConfig> = ReturnType<
-  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>
->['values'];
-
-export function parseOptions<const O extends OptionsConfig>(
+export function parseOptions<const O extends OptionDeclarations>(
   command: string,
   args: readonly string[],
   options: O,
-): ParsedOptions<O> {
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new BadInputError(
-      'arguments',
-      args.join(' '),
-      `the options of secure-dind ${command} --help (${reason})`,
-    );
-  }
+): OptionValues<O> {
+  return parseCommandLine(args, options, { help: `secure-dind ${command} --help` }).values;
 }

@@ -11,27 +11,47 @@ import {
   parseSessionConfig,
   settingEnvName,
 } from '../core/config.js';
-import { BadInputError } from '../core/errors.js';
+import { type OptionValues, parseCommandLine, stringOptions } from './options.js';
 
-export interface ParsedArgs {
+export interface ParsedArgs<F extends string = string> {
   readonly config: SessionConfig;
   /** Flags the command declared, e.g. json, verbose. */
-  readonly flags: ReadonlySet<string>;
+  readonly flags: ReadonlySet<F>;
   readonly positionals: readonly string[];
   /** Arguments after "--". */
   readonly rest: readonly string[];
 }
 
+/** The command-line options that set session settings. */
+export const SETTING_OPTIONS = { ...stringOptions(SETTING_NAMES), 'no-cache': { type: 'boolean' } } as const;
+
 /**
  * Parses a command's arguments. Unknown options are bad input; `flags` are the boolean options the
  * command accepts besides the settings.
  */
-export function parseCommandArgs(
+export function parseCommandArgs<const F extends string>(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  flags: readonly string[] = [],
+  flags: readonly F[] = [],
   maxPositionals = 0,
-): ParsedArgs {
+): ParsedArgs<F> {
+  const flagOptions = Object.fromEntries(flags.map((flag) => [flag, { type: 'boolean' } as const]));
+  const options = { ...SETTING_OPTIONS, ...flagOptions };
+  const line = parseCommandLine(args, options, { maxPositionals, takesRest: true });
+  const values: Partial<Record<string, string | true>> = line.values;
+  return {
+    config: sessionConfigFrom(line.values, env),
+    flags: new Set(flags.filter((flag) => values[flag] === true)),
+    positionals: line.positionals,
+    rest: line.rest,
+  };
+}
+
+/** Session settings from the environment, overridden by the options given. */
+export function sessionConfigFrom(
+  options: OptionValues<typeof SETTING_OPTIONS>,
+  env: NodeJS.ProcessEnv,
+): SessionConfig {
   const raw: RawSettings = {};
   const source = new Map<SettingName, string>();
   for (const setting of SETTING_NAMES) {
@@ -41,66 +61,18 @@ export function parseCommandArgs(
       source.set(setting, `environment variable ${settingEnvName(setting)}`);
     }
   }
-  const seenFlags = new Set<string>();
-  const positionals: string[] = [];
-  let rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') {
-      rest = args.slice(i + 1);
-      break;
+  for (const setting of SETTING_NAMES) {
+    const value = options[setting];
+    if (value !== undefined) {
+      raw[setting] = value;
+      source.set(setting, `option --${setting}`);
     }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    if (!arg.startsWith('--')) {
-      throw new BadInputError('option', arg, 'options of the form --name VALUE (see --help)');
-    }
-    const [name, inlineValue] = splitOption(arg.slice(2));
-    if (name === 'no-cache' && inlineValue === undefined) {
-      raw.cache = 'false';
-      source.set('cache', 'option --no-cache');
-      continue;
-    }
-    if (flags.includes(name) && inlineValue === undefined) {
-      seenFlags.add(name);
-      continue;
-    }
-    if (!(SETTING_NAMES as readonly string[]).includes(name)) {
-      throw new BadInputError(
-        'option',
-        arg,
-        `one of ${[...SETTING_NAMES, 'no-cache', ...flags].map((n) => `--${n}`).join(', ')}`,
-      );
-    }
-    const setting = name as SettingName;
-    const value = inlineValue ?? args[++i];
-    // An explicit empty value is a mistake on a command line (unlike an unset input or variable).
-    if (value === undefined || value.trim() === '') {
-      throw new BadInputError(
-        `option --${setting}`,
-        value ?? '',
-        `--${setting} VALUE with a non-empty value`,
-      );
-    }
-    raw[setting] = value;
-    source.set(setting, `option --${setting}`);
   }
-  if (positionals.length > maxPositionals) {
-    throw new BadInputError(
-      'argument',
-      positionals.slice(maxPositionals).join(' '),
-      'options of the form --name VALUE (see --help)',
-    );
+  if (options['no-cache']) {
+    raw.cache = 'false';
+    source.set('cache', 'option --no-cache');
   }
-  const config = parseSessionConfig(raw, (setting) => source.get(setting) ?? `setting ${setting}`);
-  return { config, flags: seenFlags, positionals, rest };
-}
-
-function splitOption(text: string): [string, string | undefined] {
-  const eq = text.indexOf('=');
-  return eq < 0 ? [text, undefined] : [text.slice(0, eq), text.slice(eq + 1)];
+  return parseSessionConfig(raw, (setting) => source.get(setting) ?? `setting ${setting}`);
 }
 
 /** The options part of a command's usage text. */

@@ -77,14 +77,14 @@ export function errorKind(error: unknown): ErrorKind {
   return error instanceof SecureDindError ? error.kind : 'system';
 }
 
-/** One line for a log: the message, the hint when there is one, and the cause's message. */
-export function describeError(error: unknown): string {
+/** For a log: the message, the hint when there is one, and the cause's message, one per line (or joined by separator). */
+export function describeError(error: unknown, separator = '\n'): string {
   if (!(error instanceof Error)) return String(error);
   const parts = [error.message];
   if (error instanceof SecureDindError && error.hint) parts.push(error.hint);
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof Error && !error.message.includes(cause.message)) parts.push(`cause: ${cause.message}`);
-  return parts.join('\n');
+  return parts.join(separator);
 }
 
 function truncate(text: string, max: number): string {

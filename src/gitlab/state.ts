@@ -2,8 +2,9 @@
  * The per-job state file: what prepare created, saved before each side effect, so that cleanup
  * (a later process) finds it even after a half-finished prepare. Labels are the second net.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { SessionState } from '../session/types.js';
 
 export interface JobState {
@@ -19,9 +20,7 @@ export interface JobState {
 
 export async function saveJobState(file: string, state: JobState): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(temporary, file);
+  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** The saved state, or undefined when there is none (or it is unreadable). */

@@ -11,7 +11,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SystemError } from '../core/errors.js';
+import { SystemError, describeError } from '../core/errors.js';
 import { retry } from '../core/retry.js';
 import type { Clock } from '../ports.js';
 import type * as Undici from 'undici';
@@ -111,13 +111,13 @@ export function createDownloader(options: DownloaderOptions = {}): Downloader {
             !(error instanceof HttpStatusError) || error.status >= 500 || error.status === 429,
           afterFailure: (error, attempt) => {
             if (attempt >= attempts) throw error;
-            options.progress?.write(`  download attempt ${attempt} failed (${describe(error)}); retrying\n`);
+            options.progress?.write(`  download attempt ${attempt} failed (${describeError(error, '; ')}); retrying\n`);
           },
           clock: options.clock,
         });
         return outcome.value;
       } catch (lastError) {
-        throw new SystemError(`download of ${url} failed: ${describe(lastError)}`, {
+        throw new SystemError(`download of ${url} failed: ${describeError(lastError, '; ')}`, {
           cause: lastError,
           hint:
             lastError instanceof HttpStatusError
@@ -127,14 +127,6 @@ export function createDownloader(options: DownloaderOptions = {}): Downloader {
       }
     },
   };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
-  }
-  return String(error);
 }
 
 function formatBytes(bytes: number): string {

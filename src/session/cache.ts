@@ -2,7 +2,8 @@
  * Cache volumes: last-use records, the per-volume budget (pruned inside the daemon before it
  * stops) and the host-wide budget (least recently used unleased volumes removed).
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { join } from 'node:path';
 import { selectEvictions } from '../core/lease.js';
 import { LABELS, OWNER } from '../core/names.js';
@@ -18,9 +19,7 @@ export const PRUNE_TIMEOUT_MS = 120_000;
 export async function touchCacheVolume(stateDir: string, volume: string, now = new Date()): Promise<void> {
   const dir = join(stateDir, 'cache');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, volume);
-  await writeFile(`${file}.tmp`, now.toISOString());
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(join(dir, volume), now.toISOString());
 }
 
 export async function cacheVolumeLastUsed(stateDir: string, volume: string): Promise<number | undefined> {

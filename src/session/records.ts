@@ -1,6 +1,7 @@
 /** Session records on the host, so that `secure-dind down ID` works from another process. */
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { SessionState } from './types.js';
 
 const SESSION_ID = /^[0-9a-f]{12}$/;
@@ -15,9 +16,7 @@ export function isSessionId(text: string): boolean {
 
 export async function saveSessionRecord(stateDir: string, state: SessionState): Promise<void> {
   await mkdir(join(stateDir, 'sessions'), { recursive: true, mode: 0o700 });
-  const path = recordPath(stateDir, state.sessionId);
-  await writeFile(`${path}.tmp`, JSON.stringify(state), { mode: 0o600 });
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(recordPath(stateDir, state.sessionId), JSON.stringify(state), { mode: 0o600 });
 }
 
 export async function loadSessionRecord(

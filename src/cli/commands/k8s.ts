@@ -3,7 +3,7 @@
  * the same settings as the other commands, plus the Kubernetes-only options.
  */
 import { BadInputError } from '../../core/errors.js';
-import { K8S_OPTION_DOCS, K8S_OPTION_NAMES, type K8sOptionName, parseK8sOptions } from '../../k8s/options.js';
+import { K8S_OPTION_DOCS, K8S_OPTION_NAMES, parseK8sOptions } from '../../k8s/options.js';
 import { DEFAULT_SIDECAR_IMAGE } from '../../k8s/image.js';
 import {
   cacheClaim,
@@ -18,7 +18,8 @@ import type { K8sOptions } from '../../k8s/options.js';
 import { settingEnvName } from '../../core/config.js';
 import type { CliCommand } from '../command.js';
 import { command } from '../io.js';
-import { parseCommandArgs, settingsUsage } from '../settings.js';
+import { parseCommandLine, stringOptions } from '../options.js';
+import { SETTING_OPTIONS, sessionConfigFrom, settingsUsage } from '../settings.js';
 
 const TARGETS: Record<string, { summary: string; render: (c: SessionConfig, o: K8sOptions) => string }> = {
   runtimeclass: {
@@ -60,30 +61,6 @@ ${settingsUsage()}
 
 Exit status: 0 printed, 2 bad input.`;
 
-/** Splits the Kubernetes options off; the rest are session settings for the core parser. */
-function takeK8sOptions(args: readonly string[]): {
-  k8s: Partial<Record<K8sOptionName, string>>;
-  rest: string[];
-} {
-  const k8s: Partial<Record<K8sOptionName, string>> = {};
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const match = /^--([a-z0-9-]+)(?:=(.*))?$/s.exec(arg);
-    const name = match?.[1] as K8sOptionName | undefined;
-    if (!match || !name || !K8S_OPTION_NAMES.includes(name)) {
-      rest.push(arg);
-      continue;
-    }
-    const value = match[2] ?? args[++i];
-    if (value === undefined || value.trim() === '') {
-      throw new BadInputError(`option --${name}`, value ?? '', `--${name} VALUE with a non-empty value`);
-    }
-    k8s[name] = value;
-  }
-  return { k8s, rest };
-}
-
 export const k8sCommand: CliCommand = command({
   name: 'k8s',
   summary: 'render Kubernetes manifests: RuntimeClass, ARC values, GitLab executor config',
@@ -97,11 +74,11 @@ export const k8sCommand: CliCommand = command({
         `render ${Object.keys(TARGETS).join('|')} [options]`,
       );
     }
-    const split = takeK8sOptions(rest);
+    const { values } = parseCommandLine(rest, { ...SETTING_OPTIONS, ...stringOptions(K8S_OPTION_NAMES) });
     // The DinD image in a pod must carry the sidecar, so the default differs from docker:dind.
     const env = { [settingEnvName('image')]: DEFAULT_SIDECAR_IMAGE, ...io.env };
-    const { config } = parseCommandArgs(split.rest, env);
-    io.stdout.write(TARGETS[target]!.render(config, parseK8sOptions(split.k8s)));
+    const config = sessionConfigFrom(values, env);
+    io.stdout.write(TARGETS[target]!.render(config, parseK8sOptions(values)));
     return 0;
   },
 });

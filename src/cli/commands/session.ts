@@ -16,7 +16,7 @@ import type { Session, TeardownReport } from '../../session/types.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { command, isVerbose, printJson, reportError, stderrLogger } from '../io.js';
 import { parseCommandArgs, settingsUsage } from '../settings.js';
-import { withSignals } from '../../signals.js';
+import { onCancelSignals, withSignals } from '../../signals.js';
 
 function sessionJson(session: Session) {
   return {
@@ -132,13 +132,7 @@ export const runCommand: CliCommand = {
 function runChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'inherit', env });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    const done = () => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
-    };
+    const done = onCancelSignals((signal) => child.kill(signal));
     child.on('error', (error) => {
       done();
       reject(new BadInputError('command', command, `a program on PATH (${error.message})`));

@@ -8,6 +8,7 @@ import { applyCacheBudget, parseSidecarSettings, probeDaemon, runSidecar } from 
 import { SIDECAR_ENV } from '../../k8s/pod.js';
 import type { CliCommand } from '../command.js';
 import { command, stderrLogger } from '../io.js';
+import { parseCommandLine } from '../options.js';
 import { parseCommandArgs } from '../settings.js';
 import { BadInputError } from '../../core/errors.js';
 
@@ -27,9 +28,10 @@ export const sidecarCommand: CliCommand = command({
   summary: "run a pod's unprivileged Docker daemon with mutual TLS (Kubernetes DinD container)",
   usage: USAGE,
   async run(args, io) {
-    const [mode, ...rest] = args;
-    if (rest.length > 0 || (mode !== undefined && mode !== 'probe' && mode !== 'prestop')) {
-      throw new BadInputError('arguments', args.join(' '), 'nothing, probe or prestop');
+    const accepted = 'nothing, probe or prestop';
+    const [mode] = parseCommandLine(args, {}, { maxPositionals: 1, positionalsForm: accepted }).positionals;
+    if (mode !== undefined && mode !== 'probe' && mode !== 'prestop') {
+      throw new BadInputError('arguments', args.join(' '), accepted);
     }
     const settings = parseSidecarSettings(io.env);
     const log = stderrLogger(io, false);
