@@ -4,3 +4,6 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
 }
+
+/** For callers that want no lines. */
+export const SILENT_LOGGER: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined };

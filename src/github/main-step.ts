@@ -61,7 +61,11 @@ export async function runMain(deps: MainDeps): Promise<void> {
     let runtimeVersion: string | undefined;
     if (inputs.installRuntime === 'auto' && deps.ensureRuntime) {
       const status = await inGroup(io, 'secure-dind: runtime', () =>
-        deps.ensureRuntime!(config, { log: groups.logger(), signal: deps.signal }),
+        // The warning comes back in the status and is shown once, as an annotation, below.
+        deps.ensureRuntime!(config, {
+          log: { ...groups.logger(), warn: () => undefined },
+          signal: deps.signal,
+        }),
       );
       runtimeVersion = status.sysboxVersion;
       // E.g. a registered sysbox-runc that is not Sysbox: the job runs, but everyone should see it.

@@ -3,7 +3,6 @@
  * does the work, importing this module does nothing. dist/main.js (entry-main.ts) calls run(); so
  * does GitHub's local-action runner.
  */
-import type { Logger } from '../ports.js';
 import { ensureRuntime } from '../runtime/ensure.js';
 import { launch } from '../session/launch.js';
 import { withSignals } from '../signals.js';
@@ -12,7 +11,6 @@ import { runnerIo } from './io.js';
 import { runMain } from './main-step.js';
 
 /** ensureRuntime logs its warning and returns it as well; runMain shows the returned one. */
-const RUNTIME_WARNING_LINE = 'warning: ';
 
 export async function run(): Promise<void> {
   await withSignals(
@@ -28,16 +26,10 @@ export async function run(): Promise<void> {
             runtime: config.runtime,
             engineHost: config.engineHost,
             install: 'auto',
-            log: runtimeLog(log),
+            log,
           }),
         signal,
       }),
     (signal) => runnerIo.info(`secure-dind: ${signal}, cancelling`),
   );
-}
-
-function runtimeLog(log: Logger): (line: string) => void {
-  return (line) => {
-    if (!line.startsWith(RUNTIME_WARNING_LINE)) log.info(line);
-  };
 }

@@ -29,7 +29,7 @@ export function sessionDependencies(settings: GitlabSettings, log: Logger): Sess
         runtime: config.runtime,
         engineHost: config.engineHost,
         install: settings.installRuntime,
-        log: (line) => log.info(line),
+        log,
       });
     },
     teardown: (state) => teardown(state, { log, stateDir: settings.stateDir, engine }),

@@ -5,7 +5,8 @@
  */
 import { SystemError } from '../core/errors.js';
 import { retry, RetryTimeout } from '../core/retry.js';
-import type { Clock } from '../ports.js';
+import { SILENT_LOGGER } from '../core/logger.js';
+import type { Clock, Logger } from '../ports.js';
 import { DEFAULT_RUNTIME } from './compat.js';
 import { runChecks, type Check } from './checks.js';
 import { gatherHostFacts, runtimeRegistered } from './facts.js';
@@ -15,16 +16,14 @@ import { VERIFY_CHECKS } from './sysbox-checks.js';
 
 export const DEFAULT_SMOKE_IMAGE = 'busybox:latest';
 
-export type Log = (line: string) => void;
-
 /** Carries out the steps in order; the first failure stops it. */
 export async function executePlan(
   plan: InstallPlan,
   edges: Pick<RuntimeEdges, 'runner' | 'files' | 'downloader'>,
-  log: Log = () => undefined,
+  log: Logger = SILENT_LOGGER,
 ): Promise<void> {
   for (const step of plan.steps) {
-    log(`- ${step.describe}`);
+    log.info(`- ${step.describe}`);
     switch (step.kind) {
       case 'download': {
         const result = await edges.downloader.download(step.url, edges.files.resolve(step.path));
@@ -92,7 +91,7 @@ export interface BootstrapOptions extends InstallRequest {
   readonly runtime?: string;
   readonly smokeImage?: string | undefined;
   readonly dryRun?: boolean;
-  readonly log?: Log;
+  readonly log?: Logger;
   readonly verifyWaitMs?: number;
   readonly clock?: Clock;
 }
@@ -106,10 +105,10 @@ export async function bootstrapSysbox(
   options: BootstrapOptions = {},
 ): Promise<BootstrapOutcome> {
   const runtime = options.runtime ?? DEFAULT_RUNTIME;
-  const log = options.log ?? (() => undefined);
+  const log = options.log ?? SILENT_LOGGER;
   const plan = planInstall(await gatherHostFacts(edges, runtime), options);
   if (options.dryRun) return { plan, verification: [] };
-  for (const note of plan.notes) log(note);
+  for (const note of plan.notes) log.info(note);
   await executePlan(plan, edges, log);
   const verification = await verifyInstall(edges, {
     runtime,

@@ -111,7 +111,9 @@ export function createDownloader(options: DownloaderOptions = {}): Downloader {
             !(error instanceof HttpStatusError) || error.status >= 500 || error.status === 429,
           afterFailure: (error, attempt) => {
             if (attempt >= attempts) throw error;
-            options.progress?.write(`  download attempt ${attempt} failed (${describeError(error, '; ')}); retrying\n`);
+            options.progress?.write(
+              `  download attempt ${attempt} failed (${describeError(error, '; ')}); retrying\n`,
+            );
           },
           clock: options.clock,
         });

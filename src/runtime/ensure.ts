@@ -4,7 +4,9 @@
  * fallback to a weaker runtime.
  */
 import { SystemError } from '../core/errors.js';
-import { bootstrapSysbox, type Log } from './apply.js';
+import { SILENT_LOGGER } from '../core/logger.js';
+import type { Logger } from '../ports.js';
+import { bootstrapSysbox } from './apply.js';
 import { DEFAULT_RUNTIME, MIN_SYSBOX_REASON, MIN_SYSBOX_VERSION, versionAtLeast } from './compat.js';
 import { engineUnreachable, gatherRuntimeFacts, type RuntimeFacts } from './facts.js';
 import { localEdges, type RuntimeEdges } from './host.js';
@@ -21,7 +23,7 @@ export interface EnsureRuntimeOptions {
   readonly smokeImage?: string;
   readonly isRoot?: boolean;
   readonly edges?: Partial<RuntimeEdges>;
-  readonly log?: Log;
+  readonly log?: Logger;
 }
 
 export interface RuntimeStatus {
@@ -41,7 +43,7 @@ type Detection =
 export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<RuntimeStatus> {
   const runtime = options.runtime ?? DEFAULT_RUNTIME;
   const edges: RuntimeEdges = { ...localEdges({ engineHost: options.engineHost }), ...options.edges };
-  const log = options.log ?? (() => undefined);
+  const log = options.log ?? SILENT_LOGGER;
 
   const detected = detect(await gatherRuntimeFacts(edges, runtime));
   if (detected.ok) return { runtime, sysboxVersion: detected.version, installed: false };
@@ -49,13 +51,13 @@ export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<Runt
   // install over it, but say loudly what it means. `secure-dind doctor` reports it as a failure.
   if (detected.notSysbox) {
     const warning = `${detected.problem}: sessions get that runtime's isolation, not Sysbox's (see secure-dind doctor)`;
-    log(`warning: ${warning}`);
+    log.warn(warning);
     return { runtime, sysboxVersion: undefined, installed: false, warning };
   }
 
   const isRoot = options.isRoot ?? process.getuid?.() === 0;
   if (options.install === 'auto' && isRoot) {
-    log(`${detected.problem}; installing Sysbox`);
+    log.info(`${detected.problem}; installing Sysbox`);
     const outcome = await bootstrapSysbox(edges, {
       runtime,
       version: options.version,

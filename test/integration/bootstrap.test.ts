@@ -26,6 +26,7 @@ import { DockerEngine } from '../../src/engine/docker.js';
 import { ensureRuntime } from '../../src/runtime/ensure.js';
 import { createHostFiles, type CommandRunner, type RuntimeEdges } from '../../src/runtime/host.js';
 import { BUSYBOX_IMAGE, DOCKER_CLI, engineReady, hostDocker } from '../support/engine.js';
+import { collectingLogger } from '../support/collecting-logger.js';
 
 const execFileAsync = promisify(execFile);
 const SANDBOX_IMAGE = 'secure-dind/base:bookworm';
@@ -252,7 +253,7 @@ describe.runIf(engineReady)('secure-dind bootstrap in a sandbox host', () => {
 
   it('downloads, verifies, installs through apt and verifies the runtime, leaving containers alone', async () => {
     const log: string[] = [];
-    const outcome = await bootstrapSysbox(edges, { ...request(), log: (line) => log.push(line) });
+    const outcome = await bootstrapSysbox(edges, { ...request(), log: collectingLogger(log) });
 
     const byId = Object.fromEntries(outcome.verification.map((c) => [c.id, c]));
     expect(byId.runtime?.status).toBe('pass');
@@ -340,7 +341,7 @@ describe.runIf(engineReady)('runtime assurance on this machine (Sysbox stand-in 
 
   it('ensureRuntime uses a registered runtime that is not Sysbox, warning, and never installs over it', async () => {
     const said: string[] = [];
-    const status = await ensureRuntime({ install: 'auto', isRoot: true, log: (line) => said.push(line) });
+    const status = await ensureRuntime({ install: 'auto', isRoot: true, log: collectingLogger(said) });
     expect(status).toMatchObject({ runtime: 'sysbox-runc', sysboxVersion: undefined, installed: false });
     expect(status.warning).toMatch(/registered but is not Sysbox.*not Sysbox's/);
     expect(said.join('\n')).toMatch(/warning: runtime sysbox-runc is registered but is not Sysbox/);

@@ -6,7 +6,7 @@ import { renderChecks } from '../../runtime/doctor.js';
 import { createLocalRunner, localEdges, type CommandRunner, type RuntimeEdges } from '../../runtime/host.js';
 import { renderPlan } from '../../runtime/plan.js';
 import type { CliCommand } from '../command.js';
-import { command, parseOptions } from '../io.js';
+import { command, parseOptions, stderrLogger } from '../io.js';
 
 const USAGE = `Usage: secure-dind bootstrap [--version V] [--url URL --sha256 HEX] [--dry-run] [--runtime NAME] [--smoke-image IMAGE]
 
@@ -110,7 +110,7 @@ export function createBootstrapCommand(deps: Partial<BootstrapDeps> = {}): CliCo
       }
       const outcome = await bootstrapSysbox(edges, {
         ...request,
-        log: (line) => io.stderr.write(`${line}\n`),
+        log: stderrLogger(io, false),
       });
       if (outcome.plan.upToDate) io.stdout.write(`${outcome.plan.notes.join('\n')}\n`);
       io.stdout.write(renderChecks(outcome.verification));

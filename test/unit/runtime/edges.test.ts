@@ -6,6 +6,7 @@ import { ensureRuntime } from '../../../src/runtime/ensure.js';
 import { gatherHostFacts } from '../../../src/runtime/facts.js';
 import { fakeClock } from '../../support/fake-clock.js';
 import { edges, memoryFiles, scriptedEngine, scriptedRunner, type Answer } from './fake-host.js';
+import { collectingLogger } from '../../support/collecting-logger.js';
 
 const SYSBOX_VERSION_OUTPUT = (version: string) =>
   `sysbox-runc\n\tedition: \tCommunity Edition (CE)\n\tversion: \t${version}\n\tcommit: \tabc\n`;
@@ -168,7 +169,7 @@ describe('ensureRuntime before a session', () => {
       install: 'auto',
       isRoot: true,
       edges: { ...host.edges, runner },
-      log: (line) => said.push(line),
+      log: collectingLogger(said),
     });
     const warning =
       'runtime sysbox-runc is registered but is not Sysbox (/usr/bin/sysbox-runc reports "runc version 1.1.5"): sessions get that runtime\'s isolation, not Sysbox\'s (see secure-dind doctor)';
@@ -202,7 +203,7 @@ describe('ensureRuntime before a session', () => {
       install: 'auto',
       isRoot: true,
       edges: host.edges,
-      log: (line) => said.push(line),
+      log: collectingLogger(said),
     });
     expect(status).toEqual({ runtime: 'sysbox-runc', sysboxVersion: '0.7.1', installed: true });
     expect(said[0]).toBe(
