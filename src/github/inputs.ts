@@ -3,28 +3,16 @@
  * one validator (parseSessionConfig) as raw strings; errors name the input as the workflow wrote it.
  */
 import { readFileSync } from 'node:fs';
-import { type SessionConfig, type SettingName, parseSessionConfig } from '../core/config.js';
+import { SETTING_NAMES, type SessionConfig, type SettingName, parseSessionConfig } from '../core/config.js';
 import { BadInputError, SystemError } from '../core/errors.js';
 import { BOOLEAN_FORM, parseBoolean } from '../core/units.js';
 import { type GitHubRunContext, deriveCacheKey } from './cache-key.js';
 
+/** Settings the Action does not offer as inputs (it uses their defaults): they concern the host, not a workflow. */
+const HOST_ONLY_SETTINGS = new Set<SettingName>(['address-pool', 'deadline', 'engine-host', 'cache-slots']);
+
 /** Inputs that are session settings of the same name. */
-export const SETTING_INPUTS = [
-  'runtime',
-  'image',
-  'cache',
-  'cache-key',
-  'cache-max-size',
-  'cache-total-max-size',
-  'cpus',
-  'memory',
-  'pids-limit',
-  'mtu',
-  'daemon-config',
-  'startup-timeout',
-  'stop-timeout',
-  'registry-mirror',
-] as const satisfies readonly SettingName[];
+export const SETTING_INPUTS = SETTING_NAMES.filter((name) => !HOST_ONLY_SETTINGS.has(name));
 
 /** Inputs only the Action has. */
 export const ACTION_ONLY_INPUTS = ['install-runtime', 'set-context', 'summary'] as const;

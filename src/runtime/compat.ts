@@ -7,8 +7,8 @@
 import semver from 'semver';
 import { BadInputError } from '../core/errors.js';
 
-/** The runtime name secure-dind launches sessions with. */
-export const DEFAULT_RUNTIME = 'sysbox-runc';
+/** The runtime name secure-dind launches sessions with (one definition, in the config). */
+export { DEFAULT_RUNTIME } from '../core/config.js';
 
 /** The Debian package name of Sysbox Community Edition. */
 export const SYSBOX_PACKAGE = 'sysbox-ce';

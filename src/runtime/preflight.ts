@@ -70,13 +70,7 @@ export function parseDockerInfo(input: unknown): DockerInfo | undefined {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const info = raw as Record<string, unknown>;
-  const runtimes: Record<string, string> = {};
-  if (typeof info.Runtimes === 'object' && info.Runtimes !== null) {
-    for (const [name, value] of Object.entries(info.Runtimes as Record<string, unknown>)) {
-      const path = (value as { path?: unknown } | null)?.path;
-      runtimes[name] = typeof path === 'string' ? path : '';
-    }
-  }
+  const runtimes = runtimePaths(info.Runtimes);
   const securityOptions = Array.isArray(info.SecurityOptions)
     ? info.SecurityOptions.filter((o): o is string => typeof o === 'string')
     : [];
@@ -92,6 +86,17 @@ export function parseDockerInfo(input: unknown): DockerInfo | undefined {
     architecture: str(info.Architecture),
     securityOptions,
   };
+}
+
+/** A runtimes map (the engine's /info Runtimes, daemon.json's runtimes): name → path ("" when none). */
+function runtimePaths(value: unknown): Record<string, string> {
+  const runtimes: Record<string, string> = {};
+  if (typeof value !== 'object' || value === null) return runtimes;
+  for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
+    const path = (entry as { path?: unknown } | null)?.path;
+    runtimes[name] = typeof path === 'string' ? path : '';
+  }
+  return runtimes;
 }
 
 function str(value: unknown): string | undefined {
@@ -123,13 +128,7 @@ export function parseDaemonJson(text: string | undefined): DaemonJson {
     return { state: 'invalid', error: 'the top level is not a JSON object' };
   }
   const config = parsed as Record<string, unknown>;
-  const runtimes: Record<string, string> = {};
-  if (typeof config.runtimes === 'object' && config.runtimes !== null) {
-    for (const [name, value] of Object.entries(config.runtimes as Record<string, unknown>)) {
-      const path = (value as { path?: unknown } | null)?.path;
-      runtimes[name] = typeof path === 'string' ? path : '';
-    }
-  }
+  const runtimes = runtimePaths(config.runtimes);
   const pools = config['default-address-pools'];
   return {
     state: 'ok',

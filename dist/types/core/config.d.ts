@@ -1,4 +1,5 @@
 import { type Cidr } from './cidr.js';
+import { type RegistryMirrorSetting } from './mirror.js';
 /** The pinned docker:dind image used when no image is configured. */
 export declare const DEFAULT_IMAGE = "docker:27.5.1-dind";
 export declare const DEFAULT_RUNTIME = "sysbox-runc";
@@ -34,8 +35,10 @@ export interface SessionConfig {
     readonly engineHost: string | undefined;
     /** How many cache slots (concurrent sessions) one cache key may use. */
     readonly cacheSlots: number;
+    /** The pull-through mirror the daemon pulls Docker Hub images through, when it answers. */
+    readonly registryMirror: RegistryMirrorSetting;
 }
-export declare const SETTING_NAMES: readonly ["runtime", "image", "cache", "cache-key", "cache-max-size", "cache-total-max-size", "cpus", "memory", "pids-limit", "mtu", "address-pool", "daemon-config", "startup-timeout", "stop-timeout", "deadline", "engine-host", "cache-slots"];
+export declare const SETTING_NAMES: readonly ["runtime", "image", "cache", "cache-key", "cache-max-size", "cache-total-max-size", "cpus", "memory", "pids-limit", "mtu", "address-pool", "daemon-config", "startup-timeout", "stop-timeout", "deadline", "engine-host", "cache-slots", "registry-mirror"];
 export type SettingName = (typeof SETTING_NAMES)[number];
 export type RawSettings = Partial<Record<SettingName, string | undefined>>;
 export interface SettingDoc {

@@ -44,5 +44,17 @@ export declare class JobFailure extends SecureDindError {
 }
 /** Kind of any thrown value: ours carry one; anything else is an unexpected system failure. */
 export declare function errorKind(error: unknown): ErrorKind;
-/** One line for a log: the message, the hint when there is one, and the cause's message. */
-export declare function describeError(error: unknown): string;
+/** For a log: the message, the hint when there is one, and the cause's message, one per line (or joined by separator). */
+export declare function describeError(error: unknown, separator?: string): string;
+/** Thrown by createContainer when the name is taken: the cache slot is leased by someone else. */
+export declare class NameConflict extends Error {
+}
+/** A Docker engine call failed; statusCode is the engine's HTTP status when it answered one. */
+export declare class EngineError extends SystemError {
+    readonly statusCode: number | undefined;
+    constructor(message: string, options?: {
+        cause?: unknown;
+        hint?: string;
+        statusCode?: number;
+    });
+}

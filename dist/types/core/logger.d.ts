@@ -4,3 +4,5 @@ export interface Logger {
     info(message: string): void;
     warn(message: string): void;
 }
+/** For callers that want no lines. */
+export declare const SILENT_LOGGER: Logger;

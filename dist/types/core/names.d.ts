@@ -16,7 +16,7 @@ export declare const LABELS: {
 };
 export declare const OWNER = "secure-dind";
 /** What a labelled resource is for. */
-export type ResourceRole = 'daemon' | 'network' | 'spare-network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service';
+export type ResourceRole = 'daemon' | 'network' | 'spare-network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service' | 'mirror';
 export declare function newSessionId(): string;
 /** A short, name-safe digest of a cache key (keys may hold characters names may not). */
 export declare function cacheKeyDigest(cacheKey: string): string;

@@ -3,6 +3,7 @@
  * Pure. Security properties are decided here and only here: never privileged, no engine socket or
  * other host path, no host namespaces, the configured runtime, and resource limits.
  */
+import { type CertFileContents } from './cert-files.js';
 import type { SessionConfig } from './config.js';
 import type { InnerRanges } from './subnets.js';
 /** Where the docker:dind contract expects its TLS directory. */
@@ -75,4 +76,4 @@ export declare function unsafeSpecReasons(body: {
  * and the server certificates where the docker:dind contract looks for them. Existing parents keep
  * their usual modes; the server directory and key are private.
  */
-export declare function daemonFilesTar(daemonJson: Record<string, unknown>, serverFiles: Readonly<Record<'ca.pem' | 'cert.pem' | 'key.pem', string>>): Buffer;
+export declare function daemonFilesTar(daemonJson: Record<string, unknown>, serverFiles: CertFileContents): Buffer;

@@ -1,11 +1,11 @@
 import { type SessionConfig } from '../core/config.js';
 import { type GitHubRunContext } from './cache-key.js';
 /** Inputs that are session settings of the same name. */
-export declare const SETTING_INPUTS: readonly ["runtime", "image", "cache", "cache-key", "cache-max-size", "cache-total-max-size", "cpus", "memory", "pids-limit", "mtu", "daemon-config", "startup-timeout", "stop-timeout"];
+export declare const SETTING_INPUTS: ("mtu" | "cache" | "image" | "runtime" | "cache-key" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots" | "registry-mirror")[];
 /** Inputs only the Action has. */
 export declare const ACTION_ONLY_INPUTS: readonly ["install-runtime", "set-context", "summary"];
 /** Every input the Action reads; action.yml declares exactly these (checked by a test). */
-export declare const ACTION_INPUTS: readonly ["runtime", "image", "cache", "cache-key", "cache-max-size", "cache-total-max-size", "cpus", "memory", "pids-limit", "mtu", "daemon-config", "startup-timeout", "stop-timeout", "install-runtime", "set-context", "summary"];
+export declare const ACTION_INPUTS: readonly [...("mtu" | "cache" | "image" | "runtime" | "cache-key" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots" | "registry-mirror")[], "install-runtime", "set-context", "summary"];
 export type ActionInputName = (typeof ACTION_INPUTS)[number];
 /** Every output the Action sets; action.yml declares exactly these (checked by a test). */
 export declare const ACTION_OUTPUTS: readonly ["docker-host", "cert-path", "container-id", "cache-volume", "cache-hit"];

@@ -1,8 +1,8 @@
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import type { Logger, SessionState, TeardownReport } from '../session/types.js';
 import type { JobContext } from './job.js';
 export interface CleanupDependencies {
-    readonly engine: DockerEngine;
+    readonly engine: EnginePort;
     readonly teardown: (state: SessionState) => Promise<TeardownReport>;
     readonly log: Logger;
     /** Grace for a DinD container found only by label (no recorded session to tear down). */

@@ -1,10 +1,9 @@
-import type { DockerEngine } from '../engine/docker.js';
-import type { Logger } from '../session/types.js';
+import type { EnginePort, Logger } from '../ports.js';
 import { type PullPolicy } from './pull-policy.js';
 import { type AuthEntry } from './registry-auth.js';
 import { type CredentialHelper } from './registry-credentials.js';
 export interface ImagePuller {
-    readonly engine: DockerEngine;
+    readonly engine: EnginePort;
     readonly authEntries: readonly AuthEntry[];
     readonly helper: CredentialHelper;
     readonly log: Logger;

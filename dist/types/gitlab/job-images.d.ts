@@ -4,8 +4,7 @@
  * policy the administrator does not allow, or an invalid DOCKER_AUTH_CONFIG, fails the job here);
  * then every image that is not a DinD session's is made available under its policies.
  */
-import type { DockerEngine } from '../engine/docker.js';
-import type { Logger } from '../session/types.js';
+import type { EnginePort, Logger } from '../ports.js';
 import type { JobContext } from './job.js';
 import type { JobResponse } from './job-response.js';
 import { type PullPolicy } from './pull-policy.js';
@@ -24,7 +23,7 @@ export interface ImagePlan {
     readonly authEntries: readonly AuthEntry[];
 }
 export interface ImageDependencies {
-    readonly engine: DockerEngine;
+    readonly engine: EnginePort;
     readonly log: Logger;
     /** The driver's own environment: HOME or DOCKER_CONFIG locate the host's Docker credentials. */
     readonly hostEnv: NodeJS.ProcessEnv;

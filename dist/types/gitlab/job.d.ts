@@ -1,7 +1,6 @@
 import { type JobResponse } from './job-response.js';
 import type { GitlabSettings } from './settings.js';
 export declare const CUSTOM_ENV_PREFIX = "CUSTOM_ENV_";
-export declare const DEFAULT_TLS_CERTDIR = "/certs";
 /** Where the job's identity came from. */
 export type JobTrust = 'job-response' | 'job-variables';
 export interface JobContext {

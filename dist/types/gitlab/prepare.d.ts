@@ -6,7 +6,6 @@ import { type ServiceDefinition } from './services.js';
 import { type ImageDependencies } from './job-images.js';
 import type { JobResponse } from './job-response.js';
 import type { GitlabSettings } from './settings.js';
-export declare const DIND_PORT = 2376;
 export interface PrepareDependencies extends CleanupDependencies, Pick<ImageDependencies, 'hostEnv' | 'credentialHelper'> {
     readonly launch: (config: SessionConfig, options: LaunchOptions) => Promise<Session>;
     /** Checks (and, when allowed, installs) the runtime before a DinD session is launched. */
@@ -27,7 +26,5 @@ interface PlannedService {
     readonly dind: boolean;
 }
 export declare function planServices(definitions: readonly ServiceDefinition[], settings: GitlabSettings): PlannedService[];
-/** Client environment of the job container for the DinD service reachable as `alias`. */
-export declare function dockerClientEnv(alias: string, tlsCertDir: string): Record<string, string>;
 export declare function prepareJob(context: JobContext, settings: GitlabSettings, deps: PrepareDependencies, response?: JobResponse): Promise<PreparedJob>;
 export {};

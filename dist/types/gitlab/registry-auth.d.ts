@@ -1,4 +1,4 @@
-import type { RegistryAuthConfig } from '../engine/docker.js';
+import type { RegistryAuthConfig } from '../ports.js';
 import type { JobResponseCredential } from './job-response.js';
 export type RegistryAuth = RegistryAuthConfig;
 export type RegistryCredential = JobResponseCredential;

@@ -1,4 +1,4 @@
-import type { Logger } from '../session/types.js';
+import type { Logger } from '../ports.js';
 import { type AuthEntry, type RegistryAuth, type RegistryCredential } from './registry-auth.js';
 /** Runs `docker-credential-NAME ACTION` with the input on stdin; resolves its stdout. */
 export type CredentialHelper = (name: string, action: 'get' | 'list', input: string) => Promise<string>;

@@ -1,5 +1,4 @@
-import type { DockerEngine } from '../engine/docker.js';
-import type { Logger } from '../session/types.js';
+import type { EnginePort, Logger } from '../ports.js';
 import type { Outcome } from './exit.js';
 import type { JobContext } from './job.js';
 /** Stages GitLab documents as needing gitlab-runner or git: they run in the helper container. */
@@ -12,7 +11,7 @@ export declare const CONTAINER_SHELL: string[];
 /** Signals every process of the container but its PID 1 (kill -1 spares init and the caller). */
 export declare const signalAllCommand: (signal: "TERM" | "KILL") => string[];
 export interface RunDependencies {
-    readonly engine: DockerEngine;
+    readonly engine: EnginePort;
     readonly log: Logger;
     readonly signal: AbortSignal;
     readonly stdout: NodeJS.WritableStream;

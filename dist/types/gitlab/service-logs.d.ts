@@ -1,4 +1,4 @@
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import type { JobContext } from './job.js';
 /** Label on a plain service container: its hostnames joined with "-" (the log prefix). */
 export declare const SERVICE_NAME_LABEL = "dev.secure-dind.gitlab.service";
@@ -12,4 +12,4 @@ export declare function linePrefixer(prefix: string, write: (text: string) => vo
  * Streams the output of the job's plain services from `since` to `out` until the returned stop
  * function is called (it resolves once the streams are closed). A no-op unless the job asked.
  */
-export declare function streamServiceLogs(engine: DockerEngine, context: JobContext, since: Date, out: NodeJS.WritableStream): Promise<() => Promise<void>>;
+export declare function streamServiceLogs(engine: EnginePort, context: JobContext, since: Date, out: NodeJS.WritableStream): Promise<() => Promise<void>>;

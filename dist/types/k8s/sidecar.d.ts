@@ -1,5 +1,5 @@
 import type { SessionConfig } from '../core/config.js';
-import { type DaemonAddress, type TlsClientFiles } from '../engine/http.js';
+import type { DaemonAddress, TlsClientFiles } from '../ports.js';
 import type { Logger } from '../session/types.js';
 import type { ListenMode } from './options.js';
 export interface SidecarSettings {

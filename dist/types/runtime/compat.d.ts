@@ -1,5 +1,5 @@
-/** The runtime name secure-dind launches sessions with. */
-export declare const DEFAULT_RUNTIME = "sysbox-runc";
+/** The runtime name secure-dind launches sessions with (one definition, in the config). */
+export { DEFAULT_RUNTIME } from '../core/config.js';
 /** The Debian package name of Sysbox Community Edition. */
 export declare const SYSBOX_PACKAGE = "sysbox-ce";
 /**

@@ -1,3 +1,4 @@
+import type { Clock } from '../ports.js';
 import type { Downloader } from './host.js';
 export interface DownloaderOptions {
     /** Extra trusted CA certificates (PEM), e.g. a proxy's or a test server's. */
@@ -8,7 +9,7 @@ export interface DownloaderOptions {
     readonly backoffMs?: number;
     /** Where progress goes; only drawn when it is a terminal. */
     readonly progress?: NodeJS.WritableStream;
-    readonly sleep?: (ms: number) => Promise<void>;
+    readonly clock?: Clock;
     readonly timeoutMs?: number;
 }
 export declare function createDownloader(options?: DownloaderOptions): Downloader;

@@ -1,4 +1,5 @@
-import { type InstallEdges, type Log } from './install.js';
+import type { Logger } from '../ports.js';
+import { type RuntimeEdges } from './host.js';
 export interface EnsureRuntimeOptions {
     readonly runtime?: string;
     /** The engine sessions will run on (default: the local socket). */
@@ -10,8 +11,8 @@ export interface EnsureRuntimeOptions {
     readonly sha256?: string;
     readonly smokeImage?: string;
     readonly isRoot?: boolean;
-    readonly edges?: Partial<InstallEdges>;
-    readonly log?: Log;
+    readonly edges?: Partial<RuntimeEdges>;
+    readonly log?: Logger;
 }
 export interface RuntimeStatus {
     readonly runtime: string;

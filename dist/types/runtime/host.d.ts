@@ -1,3 +1,4 @@
+import { type EnginePort } from '../ports.js';
 export interface CommandResult {
     readonly exitCode: number;
     readonly stdout: string;
@@ -31,20 +32,21 @@ export interface DownloadResult {
 export interface Downloader {
     download(url: string, destination: string): Promise<DownloadResult>;
 }
-export interface ContainerSummary {
-    readonly id: string;
-    readonly name: string;
-    readonly running: boolean;
-    /** The OCI runtime the container was created with. */
-    readonly runtime: string | undefined;
+/** What reading the host's facts needs. */
+export interface HostEdges {
+    readonly runner: CommandRunner;
+    readonly files: HostFiles;
+    readonly engine: EnginePort;
 }
-/** Reads from the Docker engine the runtime code needs (implemented in probe.ts). */
-export interface DockerProbe {
-    /** The raw /info object (parse it with parseDockerInfo). */
-    info(): Promise<unknown>;
-    containers(): Promise<ContainerSummary[]>;
-    /** docker0's address in bip form ("172.17.0.1/16"), when the default bridge exists. */
-    bridgeAddress(): Promise<string | undefined>;
-    /** Runs `cat /proc/self/uid_map` in a throwaway container under `runtime`, removes it, returns the output. */
-    smokeUidMap(runtime: string, image: string): Promise<string>;
+/** What installing Sysbox needs besides. */
+export interface RuntimeEdges extends HostEdges {
+    readonly downloader: Downloader;
 }
+export interface LocalEdgesOptions {
+    /** The engine sessions run on (default: the local socket). */
+    readonly engineHost?: string | undefined;
+    /** Where download progress goes (drawn only on a terminal). */
+    readonly progress?: NodeJS.WritableStream;
+}
+/** This host's edges: its programs, its files from /, its engine. */
+export declare function localEdges(options?: LocalEdgesOptions): RuntimeEdges;

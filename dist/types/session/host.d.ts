@@ -8,8 +8,3 @@ export declare function hostRoutes(): Promise<Cidr[]>;
 export declare function ownContainerCandidates(): Promise<string[]>;
 /** Where secure-dind keeps its small host-side records (cache volume last-use times). */
 export declare function defaultStateDir(env?: NodeJS.ProcessEnv): string;
-/**
- * Removes a session's client certificate directory. Only a directory this tool named is removed,
- * whatever a record or label says; false when the path is not one or was already gone.
- */
-export declare function removeCertDir(path: string): Promise<boolean>;

@@ -1,5 +1,5 @@
 import { type Cidr } from '../core/cidr.js';
-import type { DockerEngine, NetworkInfo } from '../engine/docker.js';
+import type { EnginePort, NetworkInfo } from '../ports.js';
 /** Spares kept per state dir: enough for a few launches at once without creating on their path. */
 export declare const SPARE_NETWORKS = 2;
 export interface PlacedNetwork {
@@ -19,7 +19,7 @@ export interface HostNetworks {
     /** The MTU of the engine's default bridge (the outer network's). */
     readonly outerMtu: number;
 }
-export declare function lookAtHostNetworks(engine: DockerEngine): Promise<HostNetworks>;
+export declare function lookAtHostNetworks(engine: EnginePort): Promise<HostNetworks>;
 export interface NetworkLease {
     readonly network: string;
     readonly sessionId: string;
@@ -31,7 +31,7 @@ export interface NetworkLease {
  * Creates a bridge network on a /24 nothing else uses, trying the next ones when another launch
  * takes the chosen subnet between our look and our create.
  */
-export declare function createOnFreeSubnet(engine: DockerEngine, spec: {
+export declare function createOnFreeSubnet(engine: EnginePort, spec: {
     name: string;
     occupied: readonly Cidr[];
     offset: number;
@@ -48,7 +48,7 @@ export declare function leaseSpare(stateDir: string, networks: readonly NetworkI
     certDirFor: (sessionId: string) => string;
 }): Promise<LeasedSpare | undefined>;
 /** Adds a spare to the pool unless it already holds enough. Never throws: a spare is an optimisation. */
-export declare function replenish(engine: DockerEngine, stateDir: string, host: HostNetworks, spec: {
+export declare function replenish(engine: EnginePort, stateDir: string, host: HostNetworks, spec: {
     occupied: readonly Cidr[];
     mtu: number;
     createdAt: Date;
@@ -59,4 +59,4 @@ export declare function leasedBy(stateDir: string, sessionId: string): Promise<N
 export declare function expiredLeaseHolders(stateDir: string, now: Date): Promise<string[]>;
 export declare function releaseLease(stateDir: string, network: string): Promise<void>;
 /** Removes this state dir's spares that nobody leased (for gc). */
-export declare function removeSpares(engine: DockerEngine, stateDir: string): Promise<string[]>;
+export declare function removeSpares(engine: EnginePort, stateDir: string): Promise<string[]>;

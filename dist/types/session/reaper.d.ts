@@ -1,7 +1,7 @@
-import type { DockerEngine } from '../engine/docker.js';
+import type { EnginePort } from '../ports.js';
 import type { Logger } from './types.js';
 export interface ReapReport {
     readonly removed: string[];
     readonly warnings: string[];
 }
-export declare function reapOrphans(engine: DockerEngine, now: Date, stateDir: string, log?: Logger): Promise<ReapReport>;
+export declare function reapOrphans(engine: EnginePort, now: Date, stateDir: string, log?: Logger): Promise<ReapReport>;

@@ -1,8 +1,9 @@
-import { DockerEngine } from '../engine/docker.js';
+import { type EnginePort } from '../ports.js';
+import { type ConnectDaemon } from './engine.js';
 import type { Logger, Session, SessionState, TeardownReport } from './types.js';
 export interface TeardownOptions {
     readonly log?: Logger;
-    readonly engine?: DockerEngine;
+    readonly engine?: EnginePort;
     readonly stateDir?: string;
     /** Overrides the session's grace period (e.g. 0 after a failed launch whose daemon never ran). */
     readonly graceSeconds?: number;
@@ -11,6 +12,8 @@ export interface TeardownOptions {
      * budget, stop its containers. False after a failed launch: that daemon never answered.
      */
     readonly reachDaemon?: boolean;
+    /** How to reach the session's daemon (default: over its mutual TLS). */
+    readonly connectDaemon?: ConnectDaemon;
 }
 /**
  * The state of a session known only by its id (no record: another process, a lost state dir).

@@ -1,3 +1,4 @@
+import { type CertFileContents } from '../core/cert-files.js';
 export interface CertRequest {
     serverDnsNames: readonly string[];
     serverIps: readonly string[];
@@ -51,10 +52,5 @@ export declare function makeSessionCerts(req: CertRequest): Promise<SessionCerts
  * part: loading the X.509 library, generating keys) before it knows the daemon's addresses.
  */
 export declare function issueSessionCerts(ca: CertAuthority, req: Pick<CertRequest, 'serverDnsNames' | 'serverIps'>): Promise<SessionCerts>;
-/**
- * Writes ca.pem, cert.pem, key.pem for the client into dir: dir created 0700 (or tightened if it
- * exists), key.pem 0600, the others 0644. Never writes the CA key anywhere (it has none to write).
- */
-export declare function writeClientCerts(dir: string, certs: SessionCerts): Promise<void>;
 /** The server files as docker:dind expects under $DOCKER_TLS_CERTDIR/server. */
-export declare function serverCertFiles(certs: SessionCerts): Record<'ca.pem' | 'cert.pem' | 'key.pem', string>;
+export declare function serverCertFiles(certs: SessionCerts): CertFileContents;

@@ -1,5 +1,4 @@
-import { type CommandRunner } from '../../runtime/host.js';
-import { type InstallEdges } from '../../runtime/install.js';
+import { type CommandRunner, type RuntimeEdges } from '../../runtime/host.js';
 import type { CliCommand } from '../command.js';
 /** How the command gets root. Pure. */
 export type Privilege = {
@@ -12,7 +11,7 @@ export type Privilege = {
 };
 export declare function choosePrivilege(uid: number, sudoWithoutPassword: boolean, commandLine: readonly string[]): Privilege;
 export interface BootstrapDeps {
-    readonly edges: () => InstallEdges;
+    readonly edges: () => RuntimeEdges;
     readonly uid: () => number;
     readonly runner: CommandRunner;
     /** Re-runs this process's command line under `sudo -n`; returns its exit status. */

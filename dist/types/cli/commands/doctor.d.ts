@@ -1,4 +1,4 @@
-import { type HostEdges } from '../../runtime/doctor.js';
+import { type HostEdges } from '../../runtime/host.js';
 import type { CliCommand } from '../command.js';
 export declare function createDoctorCommand(makeEdges?: () => HostEdges): CliCommand;
 export declare const doctorCommand: CliCommand;

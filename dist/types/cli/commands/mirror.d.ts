@@ -1,0 +1,1 @@
+export declare const mirrorCommand: import("../command.js").CliCommand;

@@ -1,3 +1,0 @@
-import { DockerEngine } from '../engine/docker.js';
-import type { DockerProbe } from './host.js';
-export declare function createDockerProbe(engine?: DockerEngine): DockerProbe;
