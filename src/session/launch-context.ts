@@ -9,6 +9,8 @@ import type { LaunchOptions, SessionState } from './types.js';
 
 export class LaunchContext {
   private current: SessionState;
+  /** The cache volume this launch made for the slot it is taking: empty until its daemon runs. */
+  madeVolume: string | undefined;
 
   constructor(
     readonly engine: EnginePort,

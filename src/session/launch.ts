@@ -13,7 +13,7 @@ import { systemClock } from '../core/retry.js';
 import { type Clock, DEFAULT_ENGINE_HOST, type EnginePort } from '../ports.js';
 import { certDirFor } from '../tls/cert-dir.js';
 import { makeCertAuthority } from '../tls/certs.js';
-import { touchCacheVolume } from './cache.js';
+import { forgetCacheVolume, touchCacheVolume } from './cache.js';
 import { createDaemonContainer } from './container.js';
 import { type ConnectDaemon, connectHostEngine, connectJobDaemon } from './engine.js';
 import { defaultStateDir } from './host.js';
@@ -22,7 +22,7 @@ import { answeringMirror } from './mirror.js';
 import { planNetwork, prepareNetwork } from './network.js';
 import { replenish } from './networks.js';
 import { attachOwnContainer, daemonAddress } from './placement.js';
-import { checkEngine } from './preflight.js';
+import { checkRuntime, ensureImage } from './preflight.js';
 import { type JobDaemon, holdsImages, waitUntilReady } from './readiness.js';
 import { reapOrphans } from './reaper.js';
 import { issueCerts } from './session-certs.js';
@@ -85,21 +85,24 @@ export async function launch(
   await context.record({});
   let daemonStarted = false;
   let replenishing: Promise<void> | undefined;
+  let concurrent: Promise<unknown>[] = [];
   try {
-    const preflight = phase('preflight', () => checkEngine(engine, config, log));
-    // Reaping (other sessions' orphans) and the session network need nothing from the preflight:
-    // the three run together. A failed preflight still finds the network by its label.
+    // The container needs the image and the network. The runtime check (the engine's slowest
+    // answer) and reaping other sessions' orphans go on meanwhile; the daemon starts only after both.
+    const imageReady = ensureImage(engine, config, log);
+    const preflight = phase(
+      'preflight',
+      async () => (await Promise.all([checkRuntime(engine, config), imageReady]))[0],
+    );
     const reap = phase('reap', async () => {
       const reaped = await reapOrphans(engine, createdAt, stateDir, log);
       for (const warning of reaped.warnings) log?.warn(`orphan reaping: ${warning}`);
     });
     const network = phase('network', () => prepareNetwork(context, plan));
-    // Settle all before going on, so that a failed launch leaves nothing running behind it.
-    const [checked, reaped, prepared] = await Promise.allSettled([preflight, reap, network]);
-    for (const outcome of [checked, reaped, prepared])
-      if (outcome.status === 'rejected') throw outcome.reason;
-    const engineVersion = (checked as PromiseFulfilledResult<string>).value;
-    const placement = (prepared as PromiseFulfilledResult<Awaited<typeof network>>).value;
+    concurrent = [preflight, reap, network];
+    for (const work of concurrent) work.catch(() => undefined); // awaited below or in the cleanup
+    await imageReady;
+    const placement = await network;
     const aliases = ['docker', ...(options.joinNetwork?.aliases ?? [])];
     const certs = await phase('certs', () =>
       issueCerts(authority, { aliases, ip: placement.daemonIp }, certDir),
@@ -113,12 +116,17 @@ export async function launch(
         occupied: plan.host.occupied,
         mtu: plan.mtu,
         registryMirror: await registryMirror,
+      }).catch(async (error: unknown) => {
+        // An engine without the runtime refuses the container: the preflight's error says why.
+        await preflight;
+        throw error;
       });
+      const [engineVersion] = await Promise.all([preflight, reap]);
       await engine.startContainer(created.containerId);
       daemonStarted = true;
       if (options.clientPlacement !== 'host' && !options.joinNetwork)
         await attachOwnContainer(engine, placement.networkName, log);
-      return created;
+      return { ...created, engineVersion };
     });
 
     const daemon: JobDaemon = {
@@ -127,14 +135,16 @@ export async function launch(
       containerId: lease.containerId,
       containerName: lease.containerName,
     };
-    // The next launch's network, made while this daemon boots (the engine is otherwise idle then).
-    replenishing = options.joinNetwork
-      ? undefined
-      : replenish(engine, stateDir, plan.host, {
-          occupied: [...plan.host.occupied, placement.subnet],
-          mtu: plan.mtu,
-          createdAt,
-        });
+    // With the pool empty, the next launch's network is made while this daemon boots (teardowns
+    // top the pool up otherwise).
+    replenishing =
+      options.joinNetwork || plan.spare
+        ? undefined
+        : replenish(engine, stateDir, plan.host, {
+            occupied: [...plan.host.occupied, placement.subnet],
+            mtu: plan.mtu,
+            createdAt,
+          });
     const ready = await phase('ready', () =>
       waitUntilReady(engine, daemon, {
         timeoutMs: config.startupTimeoutSeconds * 1000,
@@ -159,13 +169,14 @@ export async function launch(
       cacheSlot: lease.slot,
       cacheHit,
       certDir,
-      engineVersion,
+      engineVersion: lease.engineVersion,
       innerEngineVersion: ready.version || 'unknown',
       timings,
       state: context.state,
     };
   } catch (error) {
-    await replenishing;
+    // Settle what ran alongside, so that a failed launch leaves nothing running behind it.
+    await Promise.allSettled([...concurrent, replenishing]);
     // The daemon never answered (nothing after readiness throws): nothing to prune before the stop.
     const report = await teardown(context.state, {
       engine,
@@ -175,6 +186,12 @@ export async function launch(
       reachDaemon: false,
     });
     for (const warning of report.warnings) log?.warn(`cleanup after failed launch: ${warning}`);
+    // A cache volume this launch made and no daemon ever used holds nothing: it goes too.
+    if (!daemonStarted && context.madeVolume) {
+      const volume = context.madeVolume;
+      await engine.removeVolume(volume).catch(() => undefined);
+      await forgetCacheVolume(stateDir, volume).catch(() => undefined);
+    }
     throw error;
   }
 }

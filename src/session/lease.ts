@@ -43,6 +43,7 @@ export async function leaseSlot(
     const volumeName = config.cache ? cacheVolumeName(config.cacheKey, slot) : scratchVolumeName(sessionId);
     const existing = await engine.inspectVolume(volumeName);
     await context.record({ volumeName });
+    context.madeVolume = existing ? undefined : volumeName;
     if (!existing) {
       await engine.createVolume(
         volumeName,
@@ -68,6 +69,8 @@ export async function leaseSlot(
       };
     } catch (error) {
       if (!(error instanceof NameConflict)) throw error;
+      // The session that holds this slot runs on the volume now.
+      context.madeVolume = undefined;
       context.log?.info(`cache slot ${slot} of this cache key is in use by another session; trying the next`);
     }
   }

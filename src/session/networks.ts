@@ -167,6 +167,24 @@ export async function replenish(
   }).catch(() => undefined);
 }
 
+/**
+ * Tops the pool of spare networks up by one (never past SPARE_NETWORKS) at the given MTU; a failure
+ * only means the next launch makes its own network.
+ */
+export async function topUpSpares(
+  engine: EnginePort,
+  stateDir: string,
+  mtu: number | undefined,
+): Promise<void> {
+  const host = await lookAtHostNetworks(engine).catch(() => undefined);
+  if (!host) return;
+  await replenish(engine, stateDir, host, {
+    occupied: host.occupied,
+    mtu: mtu ?? host.outerMtu,
+    createdAt: new Date(),
+  });
+}
+
 async function readLeases(stateDir: string): Promise<NetworkLease[]> {
   const names = await readdir(leaseDir(stateDir)).catch(() => [] as string[]);
   const leases = await Promise.all(

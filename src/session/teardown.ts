@@ -11,7 +11,7 @@ import { PRUNE_TIMEOUT_MS, enforceHostBudget, pruneDaemonCache, touchCacheVolume
 import { type ConnectDaemon, connectHostEngine, connectJobDaemon } from './engine.js';
 import { readClientCerts, removeCertDir } from '../tls/cert-dir.js';
 import { defaultStateDir } from './host.js';
-import { leasedBy, releaseLease } from './networks.js';
+import { leasedBy, releaseLease, topUpSpares } from './networks.js';
 import { removeSessionRecord } from './records.js';
 import { SweepReport, sweepByLabel } from './sweep.js';
 import type { Logger, Session, SessionState, TeardownReport } from './types.js';
@@ -68,6 +68,7 @@ export async function teardown(
   let certDir = state.certDir;
   // A spare network the session leased carries no session label: its lease names it.
   const leases = await leasedBy(stateDir, state.sessionId).catch(() => []);
+  let sessionMtu: number | undefined;
   await sweepByLabel(engine, { [LABELS.owner]: OWNER, [LABELS.session]: state.sessionId }, report, {
     endContainer: async (container) => {
       certDir ??= container.labels[LABELS.certDir];
@@ -83,6 +84,7 @@ export async function teardown(
     },
     moreNetworks: leases.map((lease) => lease.network),
     afterNetwork: async (name, network) => {
+      if (state.ownsNetwork) sessionMtu ??= network?.mtu;
       // A launch killed before its container existed: the network's label names the cert dir.
       certDir ??= leases[0]?.certDir ?? network?.labels[LABELS.certDir];
       await releaseLease(stateDir, name);
@@ -114,6 +116,10 @@ export async function teardown(
         report.removed.push(`volume ${name}`);
     });
   }
+
+  // The next launch's network, made now that nobody waits on it: during a launch it would compete
+  // with the daemon's start for the engine and the CPU.
+  if (state.ownsNetwork) await topUpSpares(engine, stateDir, sessionMtu);
 
   return {
     sessionId: state.sessionId,

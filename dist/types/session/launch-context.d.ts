@@ -14,6 +14,8 @@ export declare class LaunchContext {
     readonly createdAt: Date;
     readonly deadline: Date;
     private current;
+    /** The cache volume this launch made for the slot it is taking: empty until its daemon runs. */
+    madeVolume: string | undefined;
     constructor(engine: EnginePort, config: SessionConfig, options: LaunchOptions, stateDir: string, createdAt: Date, deadline: Date, identity: {
         readonly sessionId: string;
         readonly certDir: string;

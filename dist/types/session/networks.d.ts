@@ -53,6 +53,11 @@ export declare function replenish(engine: EnginePort, stateDir: string, host: Ho
     mtu: number;
     createdAt: Date;
 }): Promise<void>;
+/**
+ * Tops the pool of spare networks up by one (never past SPARE_NETWORKS) at the given MTU; a failure
+ * only means the next launch makes its own network.
+ */
+export declare function topUpSpares(engine: EnginePort, stateDir: string, mtu: number | undefined): Promise<void>;
 /** The spares a session leased (a launch leases at most one). */
 export declare function leasedBy(stateDir: string, sessionId: string): Promise<NetworkLease[]>;
 /** Sessions holding a lease past its deadline (the launching process died before teardown). */

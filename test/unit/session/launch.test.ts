@@ -58,21 +58,28 @@ describe('launch', () => {
     ['versionAndRuntimes', []],
     ['createNetwork', []],
     ['createVolume', []],
-    ['createContainer', [CACHE_0]],
-    ['putArchive', [CACHE_0]],
-    ['startContainer', [CACHE_0]],
-  ])(
-    'a failure of %s fails the launch with that error and leaves nothing but the cache volume',
-    async (method, left) => {
-      const h = harness();
-      h.engine.fail(method, new Error(`simulated ${method} failure`));
-      const error = await failure(h.launch());
-      expect(error.message).toBe(`simulated ${method} failure`);
-      expect(h.leftovers()).toEqual(left);
-      expect(existsSync(h.states[0]!.certDir!)).toBe(false);
-      expect(existsSync(join(h.stateDir, 'sessions'))).toBe(false);
-    },
-  );
+    // The cache volume this launch made holds nothing before a daemon ran on it: it goes too.
+    ['createContainer', []],
+    ['putArchive', []],
+    ['startContainer', []],
+  ])('a failure of %s fails the launch with that error and leaves nothing behind', async (method, left) => {
+    const h = harness();
+    h.engine.fail(method, new Error(`simulated ${method} failure`));
+    const error = await failure(h.launch());
+    expect(error.message).toBe(`simulated ${method} failure`);
+    expect(h.leftovers()).toEqual(left);
+    expect(existsSync(h.states[0]!.certDir!)).toBe(false);
+    expect(existsSync(join(h.stateDir, 'sessions'))).toBe(false);
+  });
+
+  it('keeps a cache volume an earlier session filled when the launch fails before its daemon starts', async () => {
+    const h = harness();
+    await h.engine.createVolume(cacheVolumeName('unit', 0), {});
+    h.engine.fail('startContainer', new Error('simulated startContainer failure'));
+    const error = await failure(h.launch());
+    expect(error.message).toBe('simulated startContainer failure');
+    expect(h.leftovers()).toEqual([CACHE_0]);
+  });
 
   it('a failed launch gives its slot back: the next launch on the key gets slot 0 again', async () => {
     const h = harness();
