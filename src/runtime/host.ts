@@ -8,7 +8,7 @@ import { mkdir, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DockerEngine } from '../engine/docker.js';
 import { DEFAULT_ENGINE_HOST, type EnginePort } from '../ports.js';
-import { createDownloader } from './download.js';
+import { type Downloader, createDownloader } from './download.js';
 
 export interface CommandResult {
   readonly exitCode: number;
@@ -95,17 +95,6 @@ export function createHostFiles(root = '/'): HostFiles {
       await rm(real(path), { force: true });
     },
   };
-}
-
-export interface DownloadResult {
-  readonly bytes: number;
-  /** Lower-case hex sha256 of what was written. */
-  readonly sha256: string;
-}
-
-/** Fetches a URL into a file (a real path), computing its sha256 on the way. */
-export interface Downloader {
-  download(url: string, destination: string): Promise<DownloadResult>;
 }
 
 /** What reading the host's facts needs. */

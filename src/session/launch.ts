@@ -87,8 +87,10 @@ export async function launch(
   let replenishing: Promise<void> | undefined;
   let concurrent: Promise<unknown>[] = [];
   try {
-    // The container needs the image and the network. The runtime check (the engine's slowest
-    // answer) and reaping other sessions' orphans go on meanwhile; the daemon starts only after both.
+    // The container needs the image, the network, and the orphans reaped (a crashed session's
+    // container still holds its cache slot). The runtime check, the engine's slowest answer, goes
+    // on meanwhile: an engine without the runtime refuses the container, and the daemon starts
+    // only after the check.
     const imageReady = ensureImage(engine, config, log);
     const preflight = phase(
       'preflight',
@@ -101,7 +103,7 @@ export async function launch(
     const network = phase('network', () => prepareNetwork(context, plan));
     concurrent = [preflight, reap, network];
     for (const work of concurrent) work.catch(() => undefined); // awaited below or in the cleanup
-    await imageReady;
+    await Promise.all([imageReady, reap]);
     const placement = await network;
     const aliases = ['docker', ...(options.joinNetwork?.aliases ?? [])];
     const certs = await phase('certs', () =>
@@ -121,7 +123,7 @@ export async function launch(
         await preflight;
         throw error;
       });
-      const [engineVersion] = await Promise.all([preflight, reap]);
+      const engineVersion = await preflight;
       await engine.startContainer(created.containerId);
       daemonStarted = true;
       if (options.clientPlacement !== 'host' && !options.joinNetwork)

@@ -1,5 +1,13 @@
 import type { Clock } from '../ports.js';
-import type { Downloader } from './host.js';
+export interface DownloadResult {
+    readonly bytes: number;
+    /** Lower-case hex sha256 of what was written. */
+    readonly sha256: string;
+}
+/** Fetches a URL into a file (a real path), computing its sha256 on the way. */
+export interface Downloader {
+    download(url: string, destination: string): Promise<DownloadResult>;
+}
 export interface DownloaderOptions {
     /** Extra trusted CA certificates (PEM), e.g. a proxy's or a test server's. */
     readonly ca?: string | readonly string[];

@@ -1,4 +1,5 @@
 import { type EnginePort } from '../ports.js';
+import { type Downloader } from './download.js';
 export interface CommandResult {
     readonly exitCode: number;
     readonly stdout: string;
@@ -23,15 +24,6 @@ export interface HostFiles {
     remove(path: string): Promise<void>;
 }
 export declare function createHostFiles(root?: string): HostFiles;
-export interface DownloadResult {
-    readonly bytes: number;
-    /** Lower-case hex sha256 of what was written. */
-    readonly sha256: string;
-}
-/** Fetches a URL into a file (a real path), computing its sha256 on the way. */
-export interface Downloader {
-    download(url: string, destination: string): Promise<DownloadResult>;
-}
 /** What reading the host's facts needs. */
 export interface HostEdges {
     readonly runner: CommandRunner;

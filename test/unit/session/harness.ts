@@ -45,7 +45,8 @@ export function harness() {
     certParentDir,
     /** Every state the launches handed to onState, in order. */
     states,
-    launch: (raw: RawSettings = {}, options: LaunchOptions = {}) =>
+    /** now: when the launch happens (default START), e.g. after an earlier session's deadline. */
+    launch: (raw: RawSettings = {}, options: LaunchOptions = {}, now?: Date) =>
       launch(
         config(raw),
         {
@@ -54,7 +55,13 @@ export function harness() {
           onState: (state) => void states.push(state),
           ...options,
         },
-        { engine, stateDir, clock: fakeClock(), connectDaemon: engine.connectDaemon },
+        {
+          engine,
+          stateDir,
+          clock: fakeClock(),
+          connectDaemon: engine.connectDaemon,
+          ...(now ? { now: () => now } : {}),
+        },
       ),
     teardown: (session: Session | SessionState) =>
       teardown(session, { engine, stateDir, connectDaemon: engine.connectDaemon }),

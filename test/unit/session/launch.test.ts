@@ -10,7 +10,7 @@ import { overlaps, parseCidr } from '../../../src/core/cidr.js';
 import type { SecureDindError } from '../../../src/core/errors.js';
 import { LABELS, cacheVolumeName, daemonContainerName } from '../../../src/core/names.js';
 import type { EnginePort } from '../../../src/ports.js';
-import { IMAGE, harness } from './harness.js';
+import { IMAGE, START, harness } from './harness.js';
 
 const CACHE_0 = `volume ${cacheVolumeName('unit', 0)}`;
 
@@ -70,6 +70,18 @@ describe('launch', () => {
     expect(h.leftovers()).toEqual(left);
     expect(existsSync(h.states[0]!.certDir!)).toBe(false);
     expect(existsSync(join(h.stateDir, 'sessions'))).toBe(false);
+  });
+
+  it('reaps a crashed session past its deadline before leasing, so the next launch gets its warm slot', async () => {
+    const h = harness();
+    const crashed = await h.launch({ deadline: '60s' }); // never torn down
+    expect(crashed.cacheSlot).toBe(0);
+    // Stopping the orphan takes a while, as on a real engine (a graceful stop).
+    h.engine.before('stopContainer', () => new Promise((resolve) => setTimeout(resolve, 50)));
+    const next = await h.launch({}, {}, new Date(START + 120_000));
+    expect(next.cacheSlot).toBe(0);
+    expect(next.cacheVolume).toBe(crashed.cacheVolume);
+    expect(h.engine.resources()).not.toContain(`network ${crashed.networkName}`);
   });
 
   it('keeps a cache volume an earlier session filled when the launch fails before its daemon starts', async () => {
