@@ -168,21 +168,18 @@ export async function replenish(
 }
 
 /**
- * Tops the pool of spare networks up by one (never past SPARE_NETWORKS) at the given MTU; a failure
- * only means the next launch makes its own network.
+ * Tops the pool of spare networks up by one (never past SPARE_NETWORKS), at the MTU of the session
+ * network named (else the engine's); a failure only means the next launch makes its own network.
  */
 export async function topUpSpares(
   engine: EnginePort,
   stateDir: string,
-  mtu: number | undefined,
+  sessionNetwork: string | undefined,
 ): Promise<void> {
   const host = await lookAtHostNetworks(engine).catch(() => undefined);
   if (!host) return;
-  await replenish(engine, stateDir, host, {
-    occupied: host.occupied,
-    mtu: mtu ?? host.outerMtu,
-    createdAt: new Date(),
-  });
+  const mtu = host.networks.find((network) => network.name === sessionNetwork)?.mtu ?? host.outerMtu;
+  await replenish(engine, stateDir, host, { occupied: host.occupied, mtu, createdAt: new Date() });
 }
 
 async function readLeases(stateDir: string): Promise<NetworkLease[]> {

@@ -68,7 +68,9 @@ export async function teardown(
   let certDir = state.certDir;
   // A spare network the session leased carries no session label: its lease names it.
   const leases = await leasedBy(stateDir, state.sessionId).catch(() => []);
-  let sessionMtu: number | undefined;
+  // The next launch's network, made while this daemon stops (mostly waiting on its containers):
+  // during a launch it would compete with that daemon's start for the engine and the CPU.
+  const toppingUp = state.ownsNetwork ? topUpSpares(engine, stateDir, state.networkName) : undefined;
   await sweepByLabel(engine, { [LABELS.owner]: OWNER, [LABELS.session]: state.sessionId }, report, {
     endContainer: async (container) => {
       certDir ??= container.labels[LABELS.certDir];
@@ -84,7 +86,6 @@ export async function teardown(
     },
     moreNetworks: leases.map((lease) => lease.network),
     afterNetwork: async (name, network) => {
-      if (state.ownsNetwork) sessionMtu ??= network?.mtu;
       // A launch killed before its container existed: the network's label names the cert dir.
       certDir ??= leases[0]?.certDir ?? network?.labels[LABELS.certDir];
       await releaseLease(stateDir, name);
@@ -117,9 +118,7 @@ export async function teardown(
     });
   }
 
-  // The next launch's network, made now that nobody waits on it: during a launch it would compete
-  // with the daemon's start for the engine and the CPU.
-  if (state.ownsNetwork) await topUpSpares(engine, stateDir, sessionMtu);
+  await toppingUp;
 
   return {
     sessionId: state.sessionId,

@@ -54,10 +54,10 @@ export declare function replenish(engine: EnginePort, stateDir: string, host: Ho
     createdAt: Date;
 }): Promise<void>;
 /**
- * Tops the pool of spare networks up by one (never past SPARE_NETWORKS) at the given MTU; a failure
- * only means the next launch makes its own network.
+ * Tops the pool of spare networks up by one (never past SPARE_NETWORKS), at the MTU of the session
+ * network named (else the engine's); a failure only means the next launch makes its own network.
  */
-export declare function topUpSpares(engine: EnginePort, stateDir: string, mtu: number | undefined): Promise<void>;
+export declare function topUpSpares(engine: EnginePort, stateDir: string, sessionNetwork: string | undefined): Promise<void>;
 /** The spares a session leased (a launch leases at most one). */
 export declare function leasedBy(stateDir: string, sessionId: string): Promise<NetworkLease[]>;
 /** Sessions holding a lease past its deadline (the launching process died before teardown). */
