@@ -141,7 +141,8 @@ export interface EnginePort {
   connectNetwork(network: string, container: string, aliases?: readonly string[]): Promise<void>;
   disconnectNetwork(network: string, container: string): Promise<boolean>;
   inspectVolume(name: string): Promise<VolumeInfo | undefined>;
-  createVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** `bindTo`: a local volume over that directory of the engine's host (its removal leaves the data). */
+  createVolume(name: string, labels: Record<string, string>, bindTo?: string): Promise<void>;
   removeVolume(name: string): Promise<boolean>;
   listVolumes(labels: Record<string, string | undefined>): Promise<VolumeInfo[]>;
   volumeUsage(): Promise<Map<string, { size: number; refCount: number }>>;

@@ -28,7 +28,7 @@ async function launchTogether(ctx: BenchContext, n: number, cacheKey: string): P
     throw new Error(`${failures.length} of ${n} concurrent launches failed: ${failures.join('; ')}`);
   return {
     launchMs: launched.map((l) => l.ms),
-    slots: launched.map((l) => l.value.cacheSlot).sort((a, b) => a - b),
+    slots: launched.map((l) => l.value.cacheSlot ?? -1).sort((a, b) => a - b),
   };
 }
 

@@ -19,9 +19,9 @@ import {
   parseWholeNumber,
 } from './units.js';
 
-/** The pinned docker:dind image used when no image is configured. */
-export const DEFAULT_IMAGE = 'docker:27.5.1-dind';
-export const DEFAULT_RUNTIME = 'sysbox-runc';
+import { SETTING_DOCS } from './setting-docs.js';
+
+export { DEFAULT_IMAGE, DEFAULT_RUNTIME, DEFAULT_CACHE_STORE, SETTING_DOCS, type SettingDoc } from './setting-docs.js';
 
 export interface SessionConfig {
   /** OCI runtime name as registered with the engine. */
@@ -57,6 +57,11 @@ export interface SessionConfig {
   readonly cacheSlots: number;
   /** The pull-through mirror the daemon pulls Docker Hub images through, when it answers. */
   readonly registryMirror: RegistryMirrorSetting;
+  /**
+   * Directory on the engine's host for cache generations (cloned copy-on-write: XFS or btrfs);
+   * undefined ("off"): slot volumes only.
+   */
+  readonly cacheStore: string | undefined;
 }
 
 export const SETTING_NAMES = [
@@ -78,85 +83,11 @@ export const SETTING_NAMES = [
   'engine-host',
   'cache-slots',
   'registry-mirror',
+  'cache-store',
 ] as const;
 
 export type SettingName = (typeof SETTING_NAMES)[number];
 export type RawSettings = Partial<Record<SettingName, string | undefined>>;
-
-export interface SettingDoc {
-  readonly description: string;
-  /** Default as written by a user; undefined: unset. */
-  readonly default: string | undefined;
-}
-
-/** Descriptions and defaults, shared by action.yml's check, CLI help and the docs. */
-export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
-  runtime: {
-    description: 'OCI runtime for the DinD container, as registered with the engine',
-    default: DEFAULT_RUNTIME,
-  },
-  image: { description: 'DinD image (docker:dind contract)', default: DEFAULT_IMAGE },
-  cache: {
-    description: "Keep the daemon's images and build cache in a volume for the next job",
-    default: 'true',
-  },
-  'cache-key': {
-    description: 'Scope of the cache; sessions with the same key reuse its volumes',
-    default: 'default',
-  },
-  'cache-max-size': {
-    description: 'Per-volume budget, pruned inside the daemon before it stops',
-    default: '20GiB',
-  },
-  'cache-total-max-size': {
-    description: 'Host-wide budget for all cache volumes; least recently used unleased volumes are removed',
-    default: '100GiB',
-  },
-  cpus: {
-    description: 'CPU limit for the DinD container (e.g. 2 or 1.5); unset: no limit',
-    default: undefined,
-  },
-  memory: {
-    description: 'Memory limit for the DinD container (e.g. 4g); unset: no limit',
-    default: undefined,
-  },
-  'pids-limit': { description: 'Process limit for the DinD container', default: '16384' },
-  mtu: {
-    description: 'MTU of the session network and inner daemon (576-9000); unset: follow the outer network',
-    default: undefined,
-  },
-  'address-pool': {
-    description:
-      "IPv4 range (CIDR, /8 to /20) for the inner daemon's bridge and networks; unset: chosen to avoid outer networks",
-    default: undefined,
-  },
-  'daemon-config': {
-    description: 'JSON object merged into the inner daemon.json (e.g. registry-mirrors)',
-    default: '{}',
-  },
-  'startup-timeout': { description: 'How long to wait for the daemon to answer over mTLS', default: '60s' },
-  'stop-timeout': {
-    description: 'Grace period for the daemon to stop its containers and flush its data',
-    default: '20s',
-  },
-  deadline: {
-    description: "Session lifetime; after it a crashed session's resources may be reaped",
-    default: '6h',
-  },
-  'engine-host': {
-    description: 'Docker engine to run the session on (unix:// or tcp://); unset: /var/run/docker.sock',
-    default: undefined,
-  },
-  'cache-slots': {
-    description: 'How many sessions with one cache key may run at once, each on its own volume',
-    default: '4',
-  },
-  'registry-mirror': {
-    description:
-      "Pull-through mirror for the daemon's Docker Hub pulls: auto (the one 'secure-dind mirror up' runs on the engine), off, or an http(s) URL; a mirror that does not answer is skipped with a warning",
-    default: 'off',
-  },
-};
 
 /** The environment variable of a setting: SECURE_DIND_CACHE_KEY for cache-key. */
 export function settingEnvName(setting: string): string {
@@ -165,6 +96,9 @@ export function settingEnvName(setting: string): string {
 
 const RUNTIME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const CACHE_KEY = /^[A-Za-z0-9][A-Za-z0-9_.:/@+=-]{0,255}$/;
+/** An absolute path without "." or ".." parts: it becomes a bind source on the engine's host. */
+const CACHE_STORE = /^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9_.@+-]+)+\/?$/;
+const CACHE_STORE_FORM = 'off, or an absolute path of letters, digits and . _ @ + - (no "." or ".." parts)';
 const ENGINE_HOST = /^(unix:\/\/\/[\w./-]+|tcp:\/\/[\w.-]+:\d{1,5}|npipe:\/\/[\w./\\-]+)$/;
 
 /**
@@ -240,6 +174,10 @@ export function parseSessionConfig(
     fail('engine-host', engineHost, 'unix:///path/to/docker.sock or tcp://host:port');
   }
 
+  const storeText = value('cache-store') ?? '';
+  const cacheStore = storeText === 'off' ? undefined : storeText;
+  if (cacheStore !== undefined && !CACHE_STORE.test(cacheStore)) fail('cache-store', storeText, CACHE_STORE_FORM);
+
   const mirrorText = value('registry-mirror') ?? '';
   const registryMirror =
     parseRegistryMirror(mirrorText) ?? fail('registry-mirror', mirrorText, REGISTRY_MIRROR_FORM);
@@ -263,6 +201,7 @@ export function parseSessionConfig(
     engineHost,
     cacheSlots: wholeNumber('cache-slots', 1, 64)!,
     registryMirror,
+    cacheStore,
   };
 }
 

@@ -16,12 +16,23 @@ export const LABELS = {
   /** Spare session networks: the state dir (hashed) whose launches may lease them, and their MTU. */
   pool: `${LABEL_PREFIX}.pool`,
   mtu: `${LABEL_PREFIX}.mtu`,
+  /** A session's clone: the store, scope and helper image its teardown commits or discards with. */
+  generation: `${LABEL_PREFIX}.generation`,
 } as const;
 export const OWNER = 'secure-dind';
 
 /** What a labelled resource is for. */
 export type ResourceRole =
-  'daemon' | 'network' | 'spare-network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service' | 'mirror';
+  | 'daemon'
+  | 'network'
+  | 'spare-network'
+  | 'cache'
+  | 'scratch'
+  | 'work'
+  | 'job'
+  | 'helper'
+  | 'service'
+  | 'mirror';
 
 export function newSessionId(): string {
   return randomBytes(6).toString('hex');
@@ -44,6 +55,16 @@ export function cacheVolumeName(cacheKey: string, slot: number): string {
 /** Without caching, no lease is needed: the container and its scratch volume are per session. */
 export function uncachedContainerName(sessionId: string): string {
   return `secure-dind-nocache-${sessionId}`;
+}
+
+/** In generations mode a session runs on its own clone: no slot to lease. */
+export function generationContainerName(sessionId: string): string {
+  return `secure-dind-gen-${sessionId}`;
+}
+
+/** The session's clone of its scope's generation, as a volume over the store's directory. */
+export function workVolumeName(sessionId: string): string {
+  return `secure-dind-work-${sessionId}`;
 }
 
 export function scratchVolumeName(sessionId: string): string {

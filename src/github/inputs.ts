@@ -9,7 +9,13 @@ import { BOOLEAN_FORM, parseBoolean } from '../core/units.js';
 import { type GitHubRunContext, deriveCacheKey } from './cache-key.js';
 
 /** Settings the Action does not offer as inputs (it uses their defaults): they concern the host, not a workflow. */
-const HOST_ONLY_SETTINGS = new Set<SettingName>(['address-pool', 'deadline', 'engine-host', 'cache-slots']);
+const HOST_ONLY_SETTINGS = new Set<SettingName>([
+  'address-pool',
+  'deadline',
+  'engine-host',
+  'cache-slots',
+  'cache-store',
+]);
 
 /** Inputs that are session settings of the same name. */
 export const SETTING_INPUTS = SETTING_NAMES.filter((name) => !HOST_ONLY_SETTINGS.has(name));

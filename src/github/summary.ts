@@ -1,4 +1,5 @@
 /** The job summary's Markdown. Pure: plain data in, text out. */
+import type { CacheMode } from '../core/generations.js';
 import { formatBytes } from '../core/units.js';
 import type { LaunchPhase, TeardownReport } from '../session/types.js';
 
@@ -23,7 +24,13 @@ export interface LaunchSummary {
   readonly cache: boolean;
   readonly cacheKey: string;
   readonly cacheHit: boolean;
-  readonly cacheSlot: number;
+  readonly cacheSlot: number | undefined;
+  readonly cacheMode: CacheMode;
+  readonly cacheModeReason: string | undefined;
+  /** Generations mode: the scope whose latest generation the session started from. */
+  readonly cacheFrom: string | undefined;
+  /** Generations mode: the scope a successful job commits to. */
+  readonly cacheScope: string | undefined;
   readonly cacheVolume: string;
   /** Bytes the inner daemon's images and build cache take, when it was cheap to learn. */
   readonly cacheBytes: number | undefined;
@@ -33,9 +40,17 @@ export interface LaunchSummary {
 }
 
 export function launchSummary(s: LaunchSummary): string {
-  const cache = s.cache
-    ? `${s.cacheHit ? 'warm (reused)' : 'cold (new)'}, slot ${s.cacheSlot} of key ${code(s.cacheKey)}`
-    : 'off (scratch volume, removed at the end of the job)';
+  const cache = !s.cache
+    ? 'off (scratch volume, removed at the end of the job)'
+    : s.cacheMode === 'generations'
+      ? `${s.cacheHit ? 'warm' : 'cold'}: ${s.cacheFrom === undefined ? 'no committed generation yet' : `clone of the latest generation of ${code(s.cacheFrom)}`}, key ${code(s.cacheKey)}; committed to ${code(s.cacheScope ?? '')} only if the job succeeds`
+      : `${s.cacheHit ? 'warm (reused)' : 'cold (new)'}, slot ${s.cacheSlot} of key ${code(s.cacheKey)}`;
+  const mode =
+    s.cacheMode === 'slots'
+      ? `slots: a job's changes stay for the next, whatever its result (${cell(s.cacheModeReason ?? '')})`
+      : s.cacheMode === 'generations'
+        ? 'generations: copy-on-write clone per job, committed on success'
+        : 'off';
   const rows: [string, string][] = [
     ['Docker host', code(s.dockerHost)],
     ['Inner Docker engine', cell(s.innerEngineVersion)],
@@ -46,6 +61,7 @@ export function launchSummary(s: LaunchSummary): string {
     ],
     ['Image', code(s.image)],
     ['Cache', cache],
+    ['Cache mode', mode],
     [
       'Cache volume',
       code(s.cacheVolume) + (s.cacheBytes === undefined ? '' : ` (${formatBytes(s.cacheBytes)} in use)`),
@@ -93,6 +109,7 @@ export function teardownSummary(report: TeardownReport, contextRemoved: string |
   const parts = [`secure-dind: torn down in ${seconds(report.milliseconds)}`];
   if (report.removed.length > 0) parts.push(`removed ${report.removed.length} resource(s)`);
   if (report.kept.length > 0) parts.push(`kept ${report.kept.map(code).join(', ')}`);
+  if (report.cache !== undefined) parts.push(`cache ${report.cache}`);
   if (contextRemoved !== undefined) parts.push(`removed docker context ${code(contextRemoved)}`);
   const warnings = report.warnings.length === 0 ? '' : ` (${report.warnings.length} warning(s), see the log)`;
   return `\n${parts.join('; ')}${warnings}.\n`;

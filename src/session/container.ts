@@ -10,7 +10,7 @@ import { daemonContainerSpec, daemonFilesTar, innerDaemonJson } from '../core/sp
 import { chooseInnerRanges } from '../core/subnets.js';
 import { type SessionCerts, serverCertFiles } from '../tls/certs.js';
 import type { LaunchContext } from './launch-context.js';
-import { type SlotLease, leaseSlot } from './lease.js';
+import { type SlotLease, leaseSlot, useClone } from './lease.js';
 import type { NetworkPlacement } from './network.js';
 
 /** Creates the daemon container on a leased cache slot, with its files in place; not started. */
@@ -25,6 +25,8 @@ export async function createDaemonContainer(
     readonly mtu: number;
     /** The host's registry mirror when it answers (undefined: none, or it is down). */
     readonly registryMirror: string | undefined;
+    /** Generations mode: the session's clone in the store (else a cache slot is leased). */
+    readonly cloneDir: string | undefined;
   },
 ): Promise<SlotLease> {
   const { config, engine } = context;
@@ -39,7 +41,7 @@ export async function createDaemonContainer(
     daemon.registryMirror,
   );
   const tar = daemonFilesTar(daemonJson, serverCertFiles(daemon.certs));
-  const lease = await leaseSlot(context, ({ volumeName, labels }) =>
+  const specFor = ({ volumeName, labels }: { volumeName: string; labels: Record<string, string> }) =>
     daemonContainerSpec({
       config,
       labels,
@@ -47,8 +49,10 @@ export async function createDaemonContainer(
       networkName: daemon.placement.networkName,
       daemonIp: daemon.placement.daemonIp,
       aliases: daemon.aliases,
-    }),
-  );
+    });
+  const lease = daemon.cloneDir
+    ? await useClone(context, daemon.cloneDir, specFor)
+    : await leaseSlot(context, specFor);
   await engine.putArchive(lease.containerId, '/', tar);
   return lease;
 }

@@ -14,6 +14,8 @@ import { type Clock, DEFAULT_ENGINE_HOST, type EnginePort } from '../ports.js';
 import { certDirFor } from '../tls/cert-dir.js';
 import { makeCertAuthority } from '../tls/certs.js';
 import { forgetCacheVolume, touchCacheVolume } from './cache.js';
+import { generationPlace, startFromGeneration } from './clone.js';
+import type { Checkout } from './generations.js';
 import { createDaemonContainer } from './container.js';
 import { type ConnectDaemon, connectHostEngine, connectJobDaemon } from './engine.js';
 import { defaultStateDir } from './host.js';
@@ -101,7 +103,10 @@ export async function launch(
       for (const warning of reaped.warnings) log?.warn(`orphan reaping: ${warning}`);
     });
     const network = phase('network', () => prepareNetwork(context, plan));
-    concurrent = [preflight, reap, network];
+    // The clone runs the session's image: it starts once the image is there.
+    const place = generationPlace(context);
+    const cacheStart = place ? imageReady.then(() => startFromGeneration(context, place)) : undefined;
+    concurrent = [preflight, reap, network, ...(cacheStart ? [cacheStart] : [])];
     for (const work of concurrent) work.catch(() => undefined); // awaited below or in the cleanup
     await Promise.all([imageReady, reap]);
     const placement = await network;
@@ -110,6 +115,7 @@ export async function launch(
       issueCerts(authority, { aliases, ip: placement.daemonIp }, certDir),
     );
 
+    const clone = await cacheStart;
     const lease = await phase('container', async () => {
       const created = await createDaemonContainer(context, {
         placement,
@@ -118,6 +124,7 @@ export async function launch(
         occupied: plan.host.occupied,
         mtu: plan.mtu,
         registryMirror: await registryMirror,
+        cloneDir: clone?.mode === 'generations' ? clone.workDir : undefined,
       }).catch(async (error: unknown) => {
         // An engine without the runtime refuses the container: the preflight's error says why.
         await preflight;
@@ -156,8 +163,10 @@ export async function launch(
       }),
     );
     await replenishing;
-    if (config.cache) await touchCacheVolume(stateDir, lease.volumeName).catch(() => undefined);
-    const cacheHit = lease.volumeExisted && (await holdsImages(daemon, connectDaemon));
+    if (config.cache && lease.slot !== undefined)
+      await touchCacheVolume(stateDir, lease.volumeName).catch(() => undefined);
+    const fromGeneration = clone?.mode === 'generations' && clone.fromScope !== undefined;
+    const cacheHit = (lease.volumeExisted || fromGeneration) && (await holdsImages(daemon, connectDaemon));
 
     const dockerHost = `tcp://${options.joinNetwork ? 'docker' : placement.daemonIp}:${DAEMON_TLS_PORT}`;
     return {
@@ -170,6 +179,7 @@ export async function launch(
       cacheVolume: lease.volumeName,
       cacheSlot: lease.slot,
       cacheHit,
+      ...cacheModeOf(config, clone),
       certDir,
       engineVersion: lease.engineVersion,
       innerEngineVersion: ready.version || 'unknown',
@@ -186,6 +196,7 @@ export async function launch(
       stateDir,
       graceSeconds: daemonStarted ? 5 : 0,
       reachDaemon: false,
+      cacheOutcome: 'discard',
     });
     for (const warning of report.warnings) log?.warn(`cleanup after failed launch: ${warning}`);
     // A cache volume this launch made and no daemon ever used holds nothing: it goes too.
@@ -196,4 +207,17 @@ export async function launch(
     }
     throw error;
   }
+}
+
+/** What the summary and `ls` say of the session's cache. */
+function cacheModeOf(
+  config: SessionConfig,
+  clone: Checkout | undefined,
+): Pick<Session, 'cacheMode' | 'cacheModeReason' | 'cacheFrom'> {
+  if (!config.cache) return { cacheMode: 'off' };
+  if (clone?.mode === 'generations') return { cacheMode: 'generations', cacheFrom: clone.fromScope };
+  return {
+    cacheMode: 'slots',
+    cacheModeReason: clone?.reason ?? 'the cache-store setting is off',
+  };
 }

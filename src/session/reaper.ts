@@ -63,7 +63,8 @@ export async function reapOrphans(
   const warnings: string[] = [];
   for (const [sessionId, state] of orphans) {
     log?.info(`reaping orphaned session ${sessionId} (its deadline has passed)`);
-    const report = await teardown(state, { engine, log, stateDir });
+    // A killed job's clone never becomes a generation.
+    const report = await teardown(state, { engine, log, stateDir, cacheOutcome: 'discard' });
     removed.push(...report.removed);
     warnings.push(...report.warnings);
   }

@@ -4,7 +4,7 @@
  * after a half-finished launch or a crash (resources are found by label, not only by the record),
  * and never throws: problems become warnings in the report.
  */
-import { LABELS, OWNER } from '../core/names.js';
+import { LABELS, OWNER, workVolumeName } from '../core/names.js';
 import { DAEMON_TLS_PORT, innerContainerStopSeconds } from '../core/spec.js';
 import { DEFAULT_ENGINE_HOST, type EnginePort } from '../ports.js';
 import { PRUNE_TIMEOUT_MS, enforceHostBudget, pruneDaemonCache, touchCacheVolume } from './cache.js';
@@ -14,7 +14,8 @@ import { defaultStateDir } from './host.js';
 import { leasedBy, releaseLease, topUpSpares } from './networks.js';
 import { removeSessionRecord } from './records.js';
 import { SweepReport, sweepByLabel } from './sweep.js';
-import type { Logger, Session, SessionState, TeardownReport } from './types.js';
+import { type GenerationPlace, commitGeneration, discardGeneration, enforceGenerationBudget, noteGenerationUse } from './generations.js';
+import type { CacheOutcome, Logger, Session, SessionState, TeardownReport } from './types.js';
 
 export interface TeardownOptions {
   readonly log?: Logger;
@@ -29,6 +30,11 @@ export interface TeardownOptions {
   readonly reachDaemon?: boolean;
   /** How to reach the session's daemon (default: over its mutual TLS). */
   readonly connectDaemon?: ConnectDaemon;
+  /**
+   * Generations mode: whether the session's clone becomes its scope's latest generation (the job
+   * succeeded) or is discarded (default: commit). A daemon that did not stop cleanly is discarded.
+   */
+  readonly cacheOutcome?: CacheOutcome;
 }
 
 /**
@@ -71,9 +77,13 @@ export async function teardown(
   // The next launch's network, made while this daemon stops (mostly waiting on its containers):
   // during a launch it would compete with that daemon's start for the engine and the CPU.
   const toppingUp = state.ownsNetwork ? topUpSpares(engine, stateDir, state.networkName) : undefined;
+  // Without a record, the clone's volume says where the session's generation lives.
+  let generation = state.generation ?? (state.cache ? await placeFromLabels(engine, state.sessionId) : undefined);
+  let stoppedCleanly = false;
   await sweepByLabel(engine, { [LABELS.owner]: OWNER, [LABELS.session]: state.sessionId }, report, {
     endContainer: async (container) => {
       certDir ??= container.labels[LABELS.certDir];
+      generation ??= parsePlace(container.labels[LABELS.generation]);
       const live = container.state === 'running' && container.labels[LABELS.role] === 'daemon';
       if (live && options.reachDaemon !== false) {
         const daemon = await reachDaemon(engine, state, container.id, grace, connectDaemon).catch(
@@ -82,6 +92,8 @@ export async function teardown(
         if (daemon) await settleDaemon(daemon, state, grace, report, log);
       }
       await engine.stopContainer(container.id, grace);
+      if (container.labels[LABELS.role] === 'daemon')
+        stoppedCleanly = (await engine.inspectContainer(container.id))?.exitCode === 0;
       return true;
     },
     moreNetworks: leases.map((lease) => lease.network),
@@ -92,7 +104,30 @@ export async function teardown(
     },
   });
 
-  if (state.cache && state.volumeName) {
+  let cache: string | undefined;
+  if (generation) {
+    const place = generation;
+    const outcome = stoppedCleanly ? (options.cacheOutcome ?? 'commit') : 'discard';
+    await report.step(`cache generation (${outcome})`, async () => {
+      if (outcome === 'discard') {
+        await discardGeneration(engine, place, state.sessionId);
+        cache = 'discarded (the next job starts from the last committed generation)';
+        return;
+      }
+      const now = new Date();
+      const bytes = await commitGeneration(engine, place, state.sessionId, now);
+      await noteGenerationUse(stateDir, place, place.scope.write, now, bytes ?? 0);
+      cache = `committed as the latest generation of ${place.scope.write}`;
+      kept.push(`generation ${place.scope.write}`);
+    });
+    if (state.cacheTotalMaxSize !== undefined) {
+      const budget = state.cacheTotalMaxSize;
+      await report.step('host cache budget (generations)', async () => {
+        const keep = { store: place.store, cacheKey: place.cacheKey, scope: place.scope.write };
+        report.removed.push(...(await enforceGenerationBudget(engine, stateDir, budget, keep, log)));
+      });
+    }
+  } else if (state.cache && state.volumeName) {
     const volumeName = state.volumeName;
     kept.push(`volume ${volumeName}`);
     await report.step('cache record', () => touchCacheVolume(stateDir, volumeName));
@@ -110,7 +145,7 @@ export async function teardown(
   if (report.warnings.length === 0)
     await report.step('session record', () => removeSessionRecord(stateDir, state.sessionId));
 
-  if (state.cache && state.cacheTotalMaxSize !== undefined) {
+  if (state.cache && !generation && state.cacheTotalMaxSize !== undefined) {
     const budget = state.cacheTotalMaxSize;
     await report.step('host cache budget', async () => {
       for (const name of await enforceHostBudget(engine, stateDir, budget, log))
@@ -124,6 +159,7 @@ export async function teardown(
     sessionId: state.sessionId,
     removed: report.removed,
     kept,
+    cache,
     warnings: report.warnings,
     milliseconds: Date.now() - started,
   };
@@ -187,4 +223,25 @@ async function stopInnerContainers(daemon: EnginePort, seconds: number): Promise
   await Promise.all(
     running.map((container) => daemon.stopContainer(container.id, seconds).catch(() => undefined)),
   );
+}
+
+/** The generation place a clone's labels carry (undefined when they carry none, or garbage). */
+function parsePlace(label: string | undefined): GenerationPlace | undefined {
+  if (!label) return undefined;
+  try {
+    const place = JSON.parse(label) as GenerationPlace;
+    const valid =
+      typeof place.store === 'string' &&
+      typeof place.cacheKey === 'string' &&
+      typeof place.image === 'string' &&
+      typeof place.scope?.write === 'string';
+    return valid ? { ...place, scope: { write: place.scope.write, read: [] } } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function placeFromLabels(engine: EnginePort, sessionId: string): Promise<GenerationPlace | undefined> {
+  const volume = await engine.inspectVolume(workVolumeName(sessionId)).catch(() => undefined);
+  return parsePlace(volume?.labels[LABELS.generation]);
 }

@@ -294,8 +294,8 @@ export class EngineDouble implements port.EnginePort {
     return volume && { name, labels: { ...volume.labels }, createdAt: volume.createdAt };
   }
 
-  async createVolume(name: string, labels: Labels): Promise<void> {
-    await this.enter('createVolume', name, labels);
+  async createVolume(name: string, labels: Labels, bindTo?: string): Promise<void> {
+    await this.enter('createVolume', name, labels, bindTo);
     if (!this.volumes.has(name))
       this.volumes.set(name, { labels: { ...labels }, createdAt: new Date().toISOString() });
   }

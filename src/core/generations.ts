@@ -1,0 +1,169 @@
+/**
+ * Cache generations, pure. A session starts from a copy-on-write clone of its scope's latest
+ * committed generation (else of the first fallback scope that has one); when its job succeeds its
+ * copy becomes the scope's new latest (an atomic rename of the `latest` link: last write wins), and
+ * a failed, cancelled or killed job's copy is discarded. The store's layout, per cache key and
+ * scope (names hashed: keys and refs may hold characters paths may not):
+ *
+ *   <store>/k-<key digest>/s-<scope digest>/latest -> gen-<time>-<session>   (committed, never written)
+ *                                          /gen-<time>-<session>/           (a daemon's /var/lib/docker)
+ *                                          /work-<session>/                 (a running session's copy)
+ *
+ * The helper container that does the file work sees only the session's own scope (read-write) and
+ * its fallback scopes (read-only), so whatever image it runs can change no other scope.
+ */
+import { createHash } from 'node:crypto';
+
+/** Where a session's cache comes from and goes to. `read[0]` is always `write`. */
+export interface CacheScope {
+  /** The one scope a successful job's cache is committed to. */
+  readonly write: string;
+  /** Scopes whose latest generation a session may start from, in order. */
+  readonly read: readonly string[];
+}
+
+export const DEFAULT_SCOPE = 'default';
+export const SCOPE_FORM = 'letters, digits and . _ : / @ + = - (at most 256 characters)';
+const SCOPE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/@+=-]{0,255}$/;
+
+export function isScopeName(text: string): boolean {
+  return SCOPE_NAME.test(text);
+}
+
+/** The scope a session writes, then the fallbacks it reads (duplicates dropped). */
+export function cacheScope(write: string, fallbacks: readonly string[] = []): CacheScope {
+  return { write, read: [...new Set([write, ...fallbacks])] };
+}
+
+/**
+ * How a session keeps its cache: per-session clones committed as generations (the store clones
+ * copy-on-write), slot volumes reused as they are left (any other filesystem), or none.
+ */
+export type CacheMode = 'generations' | 'slots' | 'off';
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** A scope's directory in the store (an absolute path on the engine's host). */
+export function scopeDirectory(store: string, cacheKey: string, scope: string): string {
+  return `${store.replace(/\/+$/, '')}/k-${digest(cacheKey)}/s-${digest(scope)}`;
+}
+
+export function workDirectoryName(sessionId: string): string {
+  return `work-${sessionId}`;
+}
+
+/** Generation names sort by commit time, so that "older than mine" is a string comparison. */
+export function generationName(sessionId: string, committedAt: Date): string {
+  return `gen-${committedAt.toISOString().replace(/[-:.]/g, '')}-${sessionId}`;
+}
+
+/** Mount points inside the helper container. */
+export const OWN_SCOPE_MOUNT = '/own';
+export const readScopeMount = (index: number) => `/read/${index}`;
+
+/**
+ * Checkout: checks that the store clones copy-on-write, then clones the first latest generation
+ * among the given scope mounts into work-<session> (empty when none has one). A generation is
+ * copied under a shared lock, so that a commit's trim (exclusive lock) never removes it halfway;
+ * a generation trimmed before the lock is taken is gone from its path, and the next latest is tried.
+ * Prints "mode=generations" and "from=<mount> <generation>", or "mode=slots" and "reason=...".
+ */
+export const CHECKOUT_SCRIPT = `set -eu
+id=$1; shift
+own=${OWN_SCOPE_MOUNT}
+chmod 700 "$own"
+probe="$own/.probe-$id"
+: > "$probe.a"
+if ! cp --reflink=always "$probe.a" "$probe.b" 2>/dev/null; then
+  rm -f "$probe.a" "$probe.b"
+  echo mode=slots
+  echo "reason=the cache store's filesystem ($(stat -f -c %T "$own")) cannot clone files copy-on-write (or this image's cp has no --reflink)"
+  exit 0
+fi
+rm -f "$probe.a" "$probe.b"
+work="$own/work-$id"
+rm -rf "$work.part"
+for dir in "$@"; do
+  for attempt in 1 2 3; do
+    gen=$(readlink "$dir/latest" 2>/dev/null) || break
+    if flock -s "$dir/$gen" sh -c 'test -d "$1" && cp -a --reflink=always "$1/." "$2"' sh "$dir/$gen" "$work.part" 2>/dev/null; then
+      mv -T "$work.part" "$work"
+      echo mode=generations
+      echo "from=$dir $gen"
+      exit 0
+    fi
+    rm -rf "$work.part"
+  done
+done
+mkdir -p "$work"
+echo mode=generations
+echo from=
+`;
+
+/**
+ * Commit: work-<session> becomes a generation and the scope's latest (rename of a fresh link over
+ * `latest`: atomic, last write wins). Older generations no checkout is copying go. Prints the
+ * new generation's size as "kib=N". Exits 3 when the session's copy is not there.
+ */
+export const COMMIT_SCRIPT = `set -eu
+id=$1; gen=$2
+own=${OWN_SCOPE_MOUNT}
+test -d "$own/work-$id" || { echo "no copy of session $id in the store" >&2; exit 3; }
+mv -T "$own/work-$id" "$own/$gen"
+ln -sfn "$gen" "$own/.latest-$id"
+mv -T "$own/.latest-$id" "$own/latest"
+for old in "$own"/gen-*; do
+  name=\${old##*/}
+  # Only older generations, and never the one a later commit made latest meanwhile.
+  if [ "$name" != "$gen" ] && [ "$(printf '%s\\n%s\\n' "$name" "$gen" | sort | head -n 1)" = "$name" ]; then
+    flock -n -x "$old" sh -c '[ "$(readlink "$1/latest")" = "$2" ] || { mv -T "$1/$2" "$1/.trash-$2" && rm -rf "$1/.trash-$2"; }' sh "$own" "$name" || true
+  fi
+done
+echo "kib=$(du -sk "$own/$gen" | cut -f1)"
+`;
+
+/** Discard: the session's copy (and a half-made one) goes; nothing committed changes. */
+export const DISCARD_SCRIPT = `set -eu
+id=$1
+rm -rf "${OWN_SCOPE_MOUNT}/work-$id" "${OWN_SCOPE_MOUNT}/work-$id.part"
+`;
+
+/**
+ * Evict: a scope's committed generations go (the host budget), except one a checkout is copying.
+ * Running sessions' copies are theirs and stay.
+ */
+export const EVICT_SCRIPT = `set -eu
+own=${OWN_SCOPE_MOUNT}
+rm -f "$own/latest"
+for old in "$own"/gen-*; do
+  [ -e "$old" ] || continue
+  name=\${old##*/}
+  flock -n -x "$old" sh -c 'mv -T "$1/$2" "$1/.trash-$2" && rm -rf "$1/.trash-$2"' sh "$own" "$name" || true
+done
+`;
+
+export type CheckoutResult =
+  | { readonly mode: 'generations'; readonly fromMount: string | undefined; readonly generation: string | undefined }
+  | { readonly mode: 'slots'; readonly reason: string };
+
+/** Reads the checkout script's output; undefined when it is not what the script prints. */
+export function parseCheckoutOutput(output: string): CheckoutResult | undefined {
+  const fields = new Map<string, string>();
+  for (const line of output.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) fields.set(line.slice(0, at).trim(), line.slice(at + 1).trim());
+  }
+  const mode = fields.get('mode');
+  if (mode === 'slots') return { mode, reason: fields.get('reason') ?? 'the store cannot clone' };
+  if (mode !== 'generations' || !fields.has('from')) return undefined;
+  const [fromMount, generation] = (fields.get('from') ?? '').split(' ');
+  return { mode, fromMount: fromMount || undefined, generation: generation || undefined };
+}
+
+/** The committed generation's size from the commit script's output, in bytes. */
+export function parseCommitOutput(output: string): number | undefined {
+  const match = /^kib=(\d+)$/m.exec(output);
+  return match ? Number(match[1]) * 1024 : undefined;
+}
