@@ -32,7 +32,8 @@ fi
 
 install_packages() {
   local missing=() pkg
-  for pkg in docker.io iptables debootstrap jq busybox-static; do
+  # xfsprogs and btrfs-progs: the cache-generation tests and bench make real XFS and btrfs filesystems.
+  for pkg in docker.io iptables debootstrap jq busybox-static xfsprogs btrfs-progs; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if ((${#missing[@]})); then

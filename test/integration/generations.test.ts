@@ -1,0 +1,159 @@
+/**
+ * Cache generations on real copy-on-write filesystems (XFS and btrfs on loop devices made here),
+ * and the slot fallback on ext4, as a job sees them: which images the next job's daemon starts with.
+ */
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CacheScope, cacheScope, scopeDirectory } from '../../src/core/generations.js';
+import { launch } from '../../src/session/launch.js';
+import { teardown } from '../../src/session/teardown.js';
+import type { CacheOutcome, Session } from '../../src/session/types.js';
+import { BUSYBOX_IMAGE, engineReady, hostDocker } from '../support/engine.js';
+import { innerDocker, loadImage, uniqueKey } from '../support/inner.js';
+import { type LoopFs, type LoopFsKind, mountLoopFs } from '../support/loop-fs.js';
+import { testConfig, testStateDir } from '../support/session.js';
+
+const MAIN = cacheScope('refs/heads/main');
+const FEATURE = cacheScope('refs/heads/feature', ['refs/heads/main']);
+
+/** The tags a job finds in its daemon (the markers earlier jobs left). */
+async function markers(session: Session): Promise<string[]> {
+  const out = await innerDocker(session.env, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
+  return out
+    .split('\n')
+    .filter((line) => line.startsWith('marker:'))
+    .sort();
+}
+
+async function leaveMarker(session: Session, tag: string): Promise<void> {
+  const images = await innerDocker(session.env, ['image', 'ls', '-q', BUSYBOX_IMAGE]);
+  if (images.trim() === '') await loadImage(session.env, BUSYBOX_IMAGE);
+  await innerDocker(session.env, ['tag', BUSYBOX_IMAGE, `marker:${tag}`]);
+}
+
+describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generations on %s', (kind) => {
+  let store: LoopFs;
+  const stateDir = testStateDir();
+  const cacheKey = uniqueKey(`gen-${kind}`);
+  const config = () => testConfig({ 'cache-key': cacheKey, 'cache-store': store.dir });
+  const start = (scope: CacheScope) => launch(config(), { cacheScope: scope }, { stateDir });
+  const end = (session: Session, outcome: CacheOutcome) =>
+    teardown(session, { stateDir, cacheOutcome: outcome });
+  const scopeEntries = async (scope: string) =>
+    (await readdir(scopeDirectory(store.dir, cacheKey, scope))).sort();
+
+  beforeAll(async () => {
+    store = await mountLoopFs(kind, 2048);
+  });
+  afterAll(async () => {
+    await store?.release();
+  });
+
+  it('a success commits, a failure leaves the next start unchanged, a branch cannot change main', async () => {
+    const first = await start(MAIN);
+    expect(first.cacheMode).toBe('generations');
+    expect(first.cacheHit).toBe(false);
+    expect(first.cacheFrom).toBeUndefined();
+    await leaveMarker(first, 'one');
+    const firstEnd = await end(first, 'commit');
+    expect(firstEnd.warnings).toEqual([]);
+    expect(firstEnd.cache).toMatch(/^committed/);
+
+    const failed = await start(MAIN);
+    expect(failed.cacheFrom).toBe('refs/heads/main');
+    expect(failed.cacheHit).toBe(true);
+    expect(await markers(failed)).toEqual(['marker:one']);
+    await leaveMarker(failed, 'failed');
+    expect((await end(failed, 'discard')).cache).toMatch(/^discarded/);
+
+    const branch = await start(FEATURE);
+    expect(branch.cacheFrom).toBe('refs/heads/main');
+    expect(await markers(branch)).toEqual(['marker:one']);
+    await leaveMarker(branch, 'feature');
+    await end(branch, 'commit');
+
+    const mainAgain = await start(MAIN);
+    expect(await markers(mainAgain)).toEqual(['marker:one']);
+    await end(mainAgain, 'discard');
+
+    const branchAgain = await start(FEATURE);
+    expect(branchAgain.cacheFrom).toBe('refs/heads/feature');
+    expect(await markers(branchAgain)).toEqual(['marker:feature', 'marker:one']);
+    await end(branchAgain, 'discard');
+
+    // One committed generation per scope, and no session's copy left behind.
+    for (const scope of ['refs/heads/main', 'refs/heads/feature']) {
+      const entries = await scopeEntries(scope);
+      expect(entries.filter((e) => e.startsWith('gen-'))).toHaveLength(1);
+      expect(entries.filter((e) => e.startsWith('work-') || e.startsWith('.'))).toEqual([]);
+      expect(entries).toContain('latest');
+    }
+  });
+
+  it('two concurrent jobs of one scope both start from the latest generation and both finish', async () => {
+    const [a, b] = await Promise.all([start(MAIN), start(MAIN)]);
+    expect(a.cacheFrom).toBe('refs/heads/main');
+    expect(b.cacheFrom).toBe('refs/heads/main');
+    expect(await markers(a)).toEqual(['marker:one']);
+    expect(await markers(b)).toEqual(['marker:one']);
+    await Promise.all([leaveMarker(a, 'a'), leaveMarker(b, 'b')]);
+    const reports = await Promise.all([end(a, 'commit'), end(b, 'commit')]);
+    for (const report of reports) {
+      expect(report.warnings).toEqual([]);
+      expect(report.cache).toMatch(/^committed/);
+    }
+    // Last write wins: the next job starts from exactly one of the two.
+    const next = await start(MAIN);
+    const found = await markers(next);
+    expect([
+      ['marker:a', 'marker:one'],
+      ['marker:b', 'marker:one'],
+    ]).toContainEqual(found);
+    await end(next, 'discard');
+  });
+
+  it('a daemon killed mid-job leaves no half-written generation as latest', async () => {
+    const before = await start(MAIN);
+    const startedWith = await markers(before);
+    await end(before, 'discard');
+
+    const killed = await start(MAIN);
+    await leaveMarker(killed, 'killed');
+    await hostDocker(['kill', killed.containerName]);
+    // Even asked to commit, teardown discards a copy whose daemon did not stop cleanly.
+    const report = await end(killed, 'commit');
+    expect(report.cache).toMatch(/^discarded/);
+
+    const after = await start(MAIN);
+    expect(await markers(after)).toEqual(startedWith);
+    await end(after, 'discard');
+    expect((await scopeEntries('refs/heads/main')).filter((e) => e.startsWith('work-'))).toEqual([]);
+  });
+});
+
+describe.runIf(engineReady)('cache generations on ext4', () => {
+  let store: LoopFs;
+  const stateDir = testStateDir();
+  const cacheKey = uniqueKey('gen-ext4');
+
+  beforeAll(async () => {
+    store = await mountLoopFs('ext4', 512);
+  });
+  afterAll(async () => {
+    await store?.release();
+    for (const volume of (await hostDocker(['volume', 'ls', '-q', '--filter', `label=dev.secure-dind.cache-key=${cacheKey}`])).split('\n').filter(Boolean))
+      await hostDocker(['volume', 'rm', '-f', volume]).catch(() => undefined);
+  });
+
+  it('falls back to cache slots and says why', async () => {
+    const config = testConfig({ 'cache-key': cacheKey, 'cache-store': store.dir });
+    const session = await launch(config, { cacheScope: MAIN }, { stateDir });
+    expect(session.cacheMode).toBe('slots');
+    expect(session.cacheSlot).toBe(0);
+    expect(session.cacheModeReason).toMatch(/cannot clone files copy-on-write/);
+    expect(session.cacheModeReason).toMatch(/ext2\/ext3/);
+    const report = await teardown(session, { stateDir, cacheOutcome: 'commit' });
+    expect(report.warnings).toEqual([]);
+    expect(report.kept).toEqual([`volume ${session.cacheVolume}`]);
+  });
+});
