@@ -2,7 +2,7 @@
 import type Docker from 'dockerode';
 import { RetryTimeout, retry } from '../core/retry.js';
 import type { DiskUsage } from '../ports.js';
-import { engineMessage } from './raw.js';
+import { type RawImageUsage, engineMessage } from './raw.js';
 
 /** How long a disk usage measurement waits for another one to finish. */
 const DISK_USAGE_RETRY_MS = 250;
@@ -10,7 +10,7 @@ const DISK_USAGE_WAIT_MS = 60_000;
 
 interface RawDiskUsage {
   LayersSize?: number;
-  Images?: unknown[] | null;
+  Images?: RawImageUsage[] | null;
   Containers?: { SizeRw?: number }[] | null;
   Volumes?: { Name: string; UsageData?: { Size?: number; RefCount?: number } | null }[] | null;
   BuildCache?: { Size?: number }[] | null;

@@ -8,6 +8,7 @@ import type {
   DiskUsage,
   EngineVersion,
   ImageConfig,
+  ImageSummary,
   Logger,
   NetworkInfo,
   RegistryAuthConfig,
@@ -21,6 +22,7 @@ import {
   labelFilter,
   statusOf,
   toImageConfig,
+  toImageSummary,
   toNetworkInfo,
   toVolumeInfo,
 } from './raw.js';
@@ -214,9 +216,28 @@ export class DockerResources {
     });
   }
 
-  pruneUnusedImages(): Promise<void> {
-    return this.call('prune unused images', async () => {
-      await this.docker.pruneImages({ filters: { dangling: ['false'] } });
-    });
+  /**
+   * Images from GET /system/df, which (unlike GET /images/json before API 1.42) computes shared
+   * sizes and container counts, each inspected for its times; one removed meanwhile is left out.
+   */
+  async listImages(): Promise<ImageSummary[]> {
+    const df = await this.call('system df', () => measureDiskUsage(this.docker));
+    const images = await Promise.all(
+      (df.Images ?? []).map(async (usage) => {
+        const times = await this.lookUp(`inspect image ${usage.Id}`, () =>
+          this.docker.getImage(usage.Id).inspect(),
+        );
+        return times && toImageSummary(usage, times);
+      }),
+    );
+    return images.filter((image) => image !== undefined);
+  }
+
+  /**
+   * Forced, so that an image with several tags goes whole; the engine still refuses an image a
+   * running container uses, or one that other images are built on.
+   */
+  removeImage(id: string): Promise<boolean> {
+    return this.remove(`remove image ${id}`, () => this.docker.getImage(id).remove({ force: true }));
   }
 }

@@ -1,5 +1,12 @@
 /** The engine's raw answers, turned into the port's types (pure). */
-import type { ContainerState, ContainerSummary, ImageConfig, NetworkInfo, VolumeInfo } from '../ports.js';
+import type {
+  ContainerState,
+  ContainerSummary,
+  ImageConfig,
+  ImageSummary,
+  NetworkInfo,
+  VolumeInfo,
+} from '../ports.js';
 
 export function statusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
@@ -46,6 +53,42 @@ export function toImageConfig(image: {
   return {
     entrypoint: typeof entrypoint === 'string' ? [entrypoint] : (entrypoint ?? []),
     exposedPorts: Object.keys(image.Config?.ExposedPorts ?? {}),
+  };
+}
+
+/** An image in GET /system/df (which computes SharedSize and Containers; -1 means not computed). */
+export interface RawImageUsage {
+  Id: string;
+  RepoTags?: string[] | null;
+  Created: number;
+  Size: number;
+  SharedSize?: number;
+  Containers?: number;
+}
+
+/** The parts of GET /images/{id}/json that time an image, to the nanosecond (RFC 3339). */
+export interface RawImageTimes {
+  Created?: string;
+  Metadata?: { LastTagTime?: string | null } | null;
+}
+
+const computed = (count: number | undefined) => (count === undefined || count < 0 ? undefined : count);
+
+/** Epoch milliseconds of an RFC 3339 time; undefined when absent or Go's zero time (never set). */
+function epochMs(time: string | null | undefined): number | undefined {
+  const ms = Date.parse(time ?? '');
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+export function toImageSummary(usage: RawImageUsage, times: RawImageTimes): ImageSummary {
+  return {
+    id: usage.Id,
+    repoTags: (usage.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>'),
+    size: usage.Size,
+    sharedSize: computed(usage.SharedSize),
+    created: epochMs(times.Created) ?? usage.Created * 1000,
+    lastTagged: epochMs(times.Metadata?.LastTagTime),
+    containers: computed(usage.Containers),
   };
 }
 

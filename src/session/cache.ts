@@ -5,6 +5,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { join } from 'node:path';
+import { freedBytes, freesExactly, selectImageEvictions } from '../core/image-trim.js';
 import { selectEvictions } from '../core/lease.js';
 import { LABELS, OWNER } from '../core/names.js';
 import type { DaemonAddress, EnginePort, Logger, TlsClientFiles } from '../ports.js';
@@ -43,7 +44,8 @@ async function cacheBytes(daemon: EnginePort): Promise<number> {
 
 /**
  * Brings a job daemon's images and build cache under the budget: build cache first (down to the
- * budget), then unused images. Returns bytes before and after.
+ * budget, least recently used first inside BuildKit), then images, least recently used first, until
+ * the rest fits. Returns bytes before and after.
  */
 export async function pruneDaemonCache(
   daemon: EnginePort,
@@ -54,10 +56,33 @@ export async function pruneDaemonCache(
   await daemon.pruneBuildCache(budget);
   let after = await cacheBytes(daemon);
   if (after > budget) {
-    await daemon.pruneUnusedImages();
+    await removeLeastRecentlyUsedImages(daemon, after, budget);
     after = await cacheBytes(daemon);
   }
   return { before, after };
+}
+
+/** Removes images one at a time, in the order selectImageEvictions gives, until heldBytes fits. */
+async function removeLeastRecentlyUsedImages(
+  daemon: EnginePort,
+  heldBytes: number,
+  budget: number,
+): Promise<void> {
+  const untried = await daemon.listImages();
+  let held = heldBytes;
+  for (;;) {
+    const [next] = selectImageEvictions(untried, held, budget);
+    if (!next) return;
+    untried.splice(untried.indexOf(next), 1);
+    // A container made from it since the listing, or an image built on it, keeps it: the next one
+    // goes instead. Already gone counts as removed.
+    const removed = await daemon.removeImage(next.id).then(
+      () => true,
+      () => false,
+    );
+    // Layers it shared may have gone with it (it was their last image): only a measurement tells.
+    if (removed) held = freesExactly(next) ? held - freedBytes(next) : await cacheBytes(daemon);
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { type Cidr, formatCidr, hostAddress, overlaps, parseCidr } from '../../s
 import { NameConflict, SystemError } from '../../src/core/errors.js';
 import type { ConnectDaemon } from '../../src/session/engine.js';
 import type * as port from '../../src/ports.js';
-import { type DaemonContents, JobDaemonDouble } from './job-daemon-double.js';
+import { type DaemonContents, JobDaemonDouble, layersBytes } from './job-daemon-double.js';
 
 type Labels = Record<string, string>;
 type LabelQuery = Record<string, string | undefined>;
@@ -323,7 +323,7 @@ export class EngineDouble implements port.EnginePort {
       [...this.volumes.keys()].map((name) => {
         const contents = this.daemonContents.get(name);
         const refCount = [...this.containers.values()].filter((c) => c.volumes.includes(name)).length;
-        return [name, { size: contents ? contents.layersBytes + contents.buildCacheBytes : 0, refCount }];
+        return [name, { size: contents ? layersBytes(contents) + contents.buildCacheBytes : 0, refCount }];
       }),
     );
   }
@@ -343,8 +343,34 @@ export class EngineDouble implements port.EnginePort {
     await this.enter('pruneBuildCache');
   }
 
-  async pruneUnusedImages(): Promise<void> {
-    await this.enter('pruneUnusedImages');
+  /** The host's images: names only, no sizes or times. */
+  async listImages(): Promise<port.ImageSummary[]> {
+    await this.enter('listImages');
+    return [...this.images].map((image) => ({
+      id: image,
+      repoTags: [image],
+      size: 0,
+      sharedSize: 0,
+      created: 0,
+      lastTagged: undefined,
+      containers: this.containersOf(image).length,
+    }));
+  }
+
+  async removeImage(image: string): Promise<boolean> {
+    await this.enter('removeImage', image);
+    if (!this.images.has(image)) return false;
+    if (this.containersOf(image).length > 0)
+      throw engineFailure(
+        `remove image ${image}`,
+        `conflict: unable to delete ${image}: image is being used`,
+      );
+    this.images.delete(image);
+    return true;
+  }
+
+  private containersOf(image: string): StoredContainer[] {
+    return [...this.containers.values()].filter((container) => container.image === image);
   }
 
   async createContainer(name: string, body: Record<string, unknown>): Promise<string> {
@@ -506,7 +532,7 @@ export class EngineDouble implements port.EnginePort {
   contentsOf(volume: string): DaemonContents {
     let contents = this.daemonContents.get(volume);
     if (!contents) {
-      contents = { images: 0, layersBytes: 0, buildCacheBytes: 0, running: [] };
+      contents = { images: [], buildCacheBytes: 0, running: [] };
       this.daemonContents.set(volume, contents);
     }
     return contents;

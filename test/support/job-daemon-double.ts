@@ -7,12 +7,29 @@ import { type EngineDouble, engineFailure } from './engine-double.js';
 
 /** The job daemon's side: what a daemon on a cache volume holds (kept per volume, like the disk). */
 export interface DaemonContents {
-  images: number;
-  layersBytes: number;
+  /** Its images, sharing no layer: their layers take the sum of their sizes. */
+  images: port.ImageSummary[];
   buildCacheBytes: number;
   /** Ids of its running containers. */
   running: string[];
 }
+
+/** An image in a job daemon's store, made `created` ms after the epoch and tagged then. */
+export function daemonImage(tag: string, size: number, created: number, containers = 0): port.ImageSummary {
+  return {
+    id: `sha256:${tag}`,
+    repoTags: [tag],
+    size,
+    sharedSize: 0,
+    created,
+    lastTagged: created,
+    containers,
+  };
+}
+
+/** What the daemon's image layers take. */
+export const layersBytes = (contents: DaemonContents) =>
+  contents.images.reduce((sum, image) => sum + image.size, 0);
 
 /** A job's daemon as the session core reaches it: the daemon container's contents, over "TLS". */
 export class JobDaemonDouble implements port.EnginePort {
@@ -50,14 +67,14 @@ export class JobDaemonDouble implements port.EnginePort {
   }
 
   async info(): Promise<Record<string, unknown>> {
-    return { Images: (await this.reach('info')).images };
+    return { Images: (await this.reach('info')).images.length };
   }
 
   async diskUsage(): Promise<port.DiskUsage> {
     const contents = await this.reach('diskUsage');
     return {
-      images: contents.images,
-      layersBytes: contents.layersBytes,
+      images: contents.images.length,
+      layersBytes: layersBytes(contents),
       buildCacheBytes: contents.buildCacheBytes,
       containersBytes: 0,
       volumesBytes: 0,
@@ -69,12 +86,18 @@ export class JobDaemonDouble implements port.EnginePort {
     contents.buildCacheBytes = Math.min(contents.buildCacheBytes, keepBytes);
   }
 
-  async pruneUnusedImages(): Promise<void> {
-    const contents = await this.reach('pruneUnusedImages');
-    if (contents.running.length === 0) {
-      contents.images = 0;
-      contents.layersBytes = 0;
-    }
+  async listImages(): Promise<port.ImageSummary[]> {
+    return [...(await this.reach('listImages')).images];
+  }
+
+  async removeImage(id: string): Promise<boolean> {
+    const contents = await this.reach('removeImage');
+    const image = contents.images.find((candidate) => candidate.id === id);
+    if (!image) return false;
+    if (image.containers)
+      throw engineFailure(`remove image ${id}`, `conflict: unable to delete ${id}: image is being used`);
+    contents.images = contents.images.filter((candidate) => candidate !== image);
+    return true;
   }
 
   async listContainers(): Promise<port.ContainerSummary[]> {

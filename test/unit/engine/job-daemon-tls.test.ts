@@ -17,7 +17,39 @@ let certs: SessionCerts;
 let otherSession: SessionCerts;
 
 /** What the stand-in saw: the server name each handshake asked for, the keep-storage of a prune. */
-const seen = { servernames: [] as (string | null)[], keepStorage: [] as string[], imagePrunes: 0 };
+const seen = { servernames: [] as (string | null)[], keepStorage: [] as string[] };
+
+/** The stand-in's images: "old" pulled (never tagged here), "built" built here and used by a container. */
+const images = new Map([
+  [
+    'sha256:old',
+    {
+      usage: {
+        Id: 'sha256:old',
+        RepoTags: ['old:1'],
+        Created: 1_600_000_000,
+        Size: 1000,
+        SharedSize: 200,
+        Containers: 0,
+      },
+      inspect: { Created: '2020-09-13T12:26:40.123Z', Metadata: { LastTagTime: '0001-01-01T00:00:00Z' } },
+    },
+  ],
+  [
+    'sha256:built',
+    {
+      usage: {
+        Id: 'sha256:built',
+        RepoTags: ['<none>:<none>'],
+        Created: 1_700_000_000,
+        Size: 234,
+        SharedSize: -1,
+        Containers: 1,
+      },
+      inspect: { Created: '2023-11-14T22:13:20Z', Metadata: { LastTagTime: '2024-01-01T00:00:00.5Z' } },
+    },
+  ],
+]);
 
 function daemonStandIn(session: SessionCerts = certs): Server {
   const server = createServer(
@@ -39,7 +71,7 @@ function daemonStandIn(session: SessionCerts = certs): Server {
       } else if (req.method === 'GET' && url.pathname === '/system/df') {
         json(200, {
           LayersSize: 1234,
-          Images: [{}, {}],
+          Images: [...images.values()].map((image) => image.usage),
           BuildCache: [{ Size: 100 }, { Size: 20 }],
           Containers: [{ SizeRw: 7 }],
           Volumes: [{ Name: 'v', UsageData: { Size: 3, RefCount: 1 } }],
@@ -47,9 +79,15 @@ function daemonStandIn(session: SessionCerts = certs): Server {
       } else if (req.method === 'POST' && url.pathname === '/build/prune') {
         seen.keepStorage.push(url.searchParams.get('keep-storage') ?? '');
         json(200, { SpaceReclaimed: 0 });
-      } else if (req.method === 'POST' && url.pathname === '/images/prune') {
-        seen.imagePrunes += 1;
-        json(200, { SpaceReclaimed: 0 });
+      } else if (req.method === 'GET' && /^\/images\/[^/]+\/json$/.test(url.pathname)) {
+        const image = images.get(decodeURIComponent(url.pathname.split('/')[2]!));
+        if (image) json(200, image.inspect);
+        else json(404, { message: 'No such image' });
+      } else if (req.method === 'DELETE' && url.pathname.startsWith('/images/')) {
+        const id = decodeURIComponent(url.pathname.slice('/images/'.length));
+        if (images.get(id)?.usage.Containers) json(409, { message: `conflict: unable to delete ${id}` });
+        else if (images.delete(id)) json(200, [{ Deleted: id }]);
+        else json(404, { message: 'No such image' });
       } else {
         json(500, { message: `no route for ${req.method} ${url.pathname}` });
       }
@@ -180,7 +218,7 @@ describe('a job daemon over mutual TLS', () => {
     }
   });
 
-  it('measures disk usage and prunes the build cache to a budget, then unused images', async () => {
+  it('measures disk usage, prunes the build cache to a budget, lists images and removes them', async () => {
     const daemon = connectJobDaemon({ host: '127.0.0.1', port }, toFiles(certs), { timeoutMs: 2000 });
     try {
       await expect(daemon.diskUsage()).resolves.toEqual({
@@ -191,9 +229,31 @@ describe('a job daemon over mutual TLS', () => {
         volumesBytes: 3,
       });
       await daemon.pruneBuildCache(5000);
-      await daemon.pruneUnusedImages();
       expect(seen.keepStorage).toEqual(['5000']);
-      expect(seen.imagePrunes).toBe(1);
+      await expect(daemon.listImages()).resolves.toEqual([
+        {
+          id: 'sha256:old',
+          repoTags: ['old:1'],
+          size: 1000,
+          sharedSize: 200,
+          created: Date.parse('2020-09-13T12:26:40.123Z'),
+          lastTagged: undefined,
+          containers: 0,
+        },
+        {
+          id: 'sha256:built',
+          repoTags: [],
+          size: 234,
+          sharedSize: undefined,
+          created: Date.parse('2023-11-14T22:13:20Z'),
+          lastTagged: Date.parse('2024-01-01T00:00:00.5Z'),
+          containers: 1,
+        },
+      ]);
+      await expect(daemon.removeImage('sha256:built')).rejects.toThrow(/remove image sha256:built: conflict/);
+      await expect(daemon.removeImage('sha256:old')).resolves.toBe(true);
+      await expect(daemon.removeImage('sha256:old')).resolves.toBe(false);
+      expect([...images.keys()]).toEqual(['sha256:built']);
       await expect(daemon.info()).rejects.toThrow(/no route for GET \/info/);
     } finally {
       daemon.close();

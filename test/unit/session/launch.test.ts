@@ -10,6 +10,7 @@ import { overlaps, parseCidr } from '../../../src/core/cidr.js';
 import type { SecureDindError } from '../../../src/core/errors.js';
 import { LABELS, cacheVolumeName, daemonContainerName } from '../../../src/core/names.js';
 import type { EnginePort } from '../../../src/ports.js';
+import { daemonImage } from '../../support/job-daemon-double.js';
 import { IMAGE, START, harness } from './harness.js';
 
 const CACHE_0 = `volume ${cacheVolumeName('unit', 0)}`;
@@ -208,7 +209,7 @@ describe('launch', () => {
     await h.teardown(first);
     const empty = await h.launch();
     expect(empty.cacheHit).toBe(false);
-    h.engine.contentsOf(empty.cacheVolume).images = 2;
+    h.engine.contentsOf(empty.cacheVolume).images.push(daemonImage('app:1', 2 ** 20, 1));
     await h.teardown(empty);
     const warm = await h.launch();
     expect(warm.cacheHit).toBe(true);

@@ -5,6 +5,7 @@ import { LABELS, OWNER, cacheVolumeName, daemonContainerName } from '../../../sr
 import { reapOrphans } from '../../../src/session/reaper.js';
 import { SweepReport, sweepByLabel } from '../../../src/session/sweep.js';
 import { labelOnlyState, teardown } from '../../../src/session/teardown.js';
+import { daemonImage } from '../../support/job-daemon-double.js';
 import { START, harness } from './harness.js';
 
 const CACHE_0 = `volume ${cacheVolumeName('unit', 0)}`;
@@ -36,12 +37,28 @@ describe('teardown', () => {
     const h = harness();
     const session = await h.launch({ 'cache-max-size': '1GiB' });
     const contents = h.engine.contentsOf(session.cacheVolume);
-    Object.assign(contents, { images: 3, layersBytes: 0, buildCacheBytes: 3 * 2 ** 30, running: ['a', 'b'] });
+    Object.assign(contents, { buildCacheBytes: 3 * 2 ** 30, running: ['a', 'b'] });
     const report = await h.teardown(session);
     expect(report.warnings).toEqual([]);
     expect(contents.running).toEqual([]);
-    expect(contents.layersBytes + contents.buildCacheBytes).toBeLessThanOrEqual(2 ** 30);
+    expect(contents.buildCacheBytes).toBeLessThanOrEqual(2 ** 30);
     expect(h.engine.openDaemonClients).toBe(0);
+  });
+
+  it('then removes images least recently used first until the rest fits, keeping those in use', async () => {
+    const MiB = 2 ** 20;
+    const h = harness();
+    const session = await h.launch({ 'cache-max-size': '1GiB' });
+    const contents = h.engine.contentsOf(session.cacheVolume);
+    contents.images = [
+      daemonImage('used-by-a-container:1', 300 * MiB, 0, 1),
+      daemonImage('old:1', 600 * MiB, 1),
+      daemonImage('newest:1', 400 * MiB, 3),
+      daemonImage('middle:1', 500 * MiB, 2),
+    ];
+    const report = await h.teardown(session);
+    expect(report.warnings).toEqual([]);
+    expect(contents.images.map((image) => image.repoTags[0])).toEqual(['used-by-a-container:1', 'newest:1']);
   });
 
   it('finds a session by its label alone (no record) and removes the same', async () => {
