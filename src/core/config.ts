@@ -21,7 +21,13 @@ import {
 
 import { SETTING_DOCS } from './setting-docs.js';
 
-export { DEFAULT_IMAGE, DEFAULT_RUNTIME, DEFAULT_CACHE_STORE, SETTING_DOCS, type SettingDoc } from './setting-docs.js';
+export {
+  DEFAULT_IMAGE,
+  DEFAULT_RUNTIME,
+  DEFAULT_CACHE_STORE,
+  SETTING_DOCS,
+  type SettingDoc,
+} from './setting-docs.js';
 
 export interface SessionConfig {
   /** OCI runtime name as registered with the engine. */
@@ -176,7 +182,8 @@ export function parseSessionConfig(
 
   const storeText = value('cache-store') ?? '';
   const cacheStore = storeText === 'off' ? undefined : storeText;
-  if (cacheStore !== undefined && !CACHE_STORE.test(cacheStore)) fail('cache-store', storeText, CACHE_STORE_FORM);
+  if (cacheStore !== undefined && !CACHE_STORE.test(cacheStore))
+    fail('cache-store', storeText, CACHE_STORE_FORM);
 
   const mirrorText = value('registry-mirror') ?? '';
   const registryMirror =

@@ -145,7 +145,11 @@ done
 `;
 
 export type CheckoutResult =
-  | { readonly mode: 'generations'; readonly fromMount: string | undefined; readonly generation: string | undefined }
+  | {
+      readonly mode: 'generations';
+      readonly fromMount: string | undefined;
+      readonly generation: string | undefined;
+    }
   | { readonly mode: 'slots'; readonly reason: string };
 
 /** Reads the checkout script's output; undefined when it is not what the script prints. */

@@ -85,4 +85,3 @@ export const SETTING_DOCS: Record<SettingName, SettingDoc> = {
     default: DEFAULT_CACHE_STORE,
   },
 };
-

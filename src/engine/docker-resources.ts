@@ -185,7 +185,10 @@ export class DockerResources {
   /** Creates a volume; a volume of that name that already exists is returned unchanged. */
   createVolume(name: string, labels: Record<string, string>, bindTo?: string): Promise<void> {
     return this.call(`create volume ${name}`, async () => {
-      const bind = bindTo === undefined ? {} : { Driver: 'local', DriverOpts: { type: 'none', o: 'bind', device: bindTo } };
+      const bind =
+        bindTo === undefined
+          ? {}
+          : { Driver: 'local', DriverOpts: { type: 'none', o: 'bind', device: bindTo } };
       await this.docker.createVolume({ Name: name, Labels: labels, ...bind });
     });
   }

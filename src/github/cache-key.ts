@@ -7,6 +7,8 @@
  * shares a cache with the base repository's own branches, nor with another fork.
  */
 
+import { type CacheScope, DEFAULT_SCOPE, cacheScope, isScopeName } from '../core/generations.js';
+
 /** What the key derivation needs to know about the run. */
 export interface GitHubRunContext {
   /** GITHUB_REPOSITORY: owner/name of the repository the workflow runs in. */
@@ -15,6 +17,8 @@ export interface GitHubRunContext {
   readonly eventName: string | undefined;
   /** The parsed GITHUB_EVENT_PATH payload, or undefined when there is none. */
   readonly event: unknown;
+  /** GITHUB_REF, set by the runner (a workflow's `env:` cannot override GITHUB_* variables). */
+  readonly ref?: string | undefined;
 }
 
 /** Events whose payload carries the pull request whose code the job may run. */
@@ -73,6 +77,24 @@ export function deriveCacheKey(explicitKey: string | undefined, context: GitHubR
   const repository = context.repository?.trim() || 'unknown-repository';
   if (key === '') return fork === undefined ? `gh:${repository}` : `gh-fork:${fork}:${repository}`;
   return fork === undefined ? key : `gh-fork:${fork}:${key}`;
+}
+
+/**
+ * The run's cache scope, as actions/cache scopes its caches: it commits only to its own ref and
+ * starts from that ref's latest generation, else its pull request's base branch's, else the default
+ * branch's (the branches named by the event payload). The scopes live under the run's cache key, so
+ * a fork's run reads and writes only its own.
+ */
+export function deriveCacheScope(context: GitHubRunContext): CacheScope {
+  const event = asRecord(context.event);
+  const branch = (name: string | undefined) => (name === undefined ? undefined : `refs/heads/${name}`);
+  const base = branch(asString(asRecord(asRecord(event?.pull_request)?.base)?.ref));
+  const defaultBranch = branch(asString(asRecord(event?.repository)?.default_branch));
+  const own = context.ref && isScopeName(context.ref) ? context.ref : (defaultBranch ?? DEFAULT_SCOPE);
+  const fallbacks = [base, defaultBranch].filter(
+    (scope): scope is string => scope !== undefined && isScopeName(scope),
+  );
+  return cacheScope(own, fallbacks);
 }
 
 function sameRepository(a: string, b: string): boolean {

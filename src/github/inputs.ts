@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { SETTING_NAMES, type SessionConfig, type SettingName, parseSessionConfig } from '../core/config.js';
 import { BadInputError, SystemError } from '../core/errors.js';
 import { BOOLEAN_FORM, parseBoolean } from '../core/units.js';
-import { type GitHubRunContext, deriveCacheKey } from './cache-key.js';
+import type { CacheScope } from '../core/generations.js';
+import type { CacheOutcome } from '../session/types.js';
+import { type GitHubRunContext, deriveCacheKey, deriveCacheScope } from './cache-key.js';
 
 /** Settings the Action does not offer as inputs (it uses their defaults): they concern the host, not a workflow. */
 const HOST_ONLY_SETTINGS = new Set<SettingName>([
@@ -21,7 +23,7 @@ const HOST_ONLY_SETTINGS = new Set<SettingName>([
 export const SETTING_INPUTS = SETTING_NAMES.filter((name) => !HOST_ONLY_SETTINGS.has(name));
 
 /** Inputs only the Action has. */
-export const ACTION_ONLY_INPUTS = ['install-runtime', 'set-context', 'summary'] as const;
+export const ACTION_ONLY_INPUTS = ['install-runtime', 'set-context', 'summary', 'job-status'] as const;
 
 /** Every input the Action reads; action.yml declares exactly these (checked by a test). */
 export const ACTION_INPUTS = [...SETTING_INPUTS, ...ACTION_ONLY_INPUTS] as const;
@@ -42,6 +44,10 @@ export type InstallRuntimeMode = (typeof INSTALL_RUNTIME_MODES)[number];
 
 export interface ActionInputs {
   readonly config: SessionConfig;
+  /** From the runner's GITHUB_REF and the event payload, never from inputs. */
+  readonly cacheScope: CacheScope;
+  /** What the post step does with a generations cache: commit only when the job succeeded. */
+  readonly cacheOutcome: CacheOutcome;
   readonly installRuntime: InstallRuntimeMode;
   readonly setContext: boolean;
   readonly summary: boolean;
@@ -52,6 +58,8 @@ export const ACTION_ONLY_DEFAULTS: Record<(typeof ACTION_ONLY_INPUTS)[number], s
   'install-runtime': 'auto',
   'set-context': 'false',
   summary: 'true',
+  // Inputs are evaluated again for the post step, where job.status is the job's result so far.
+  'job-status': '${{ job.status }}',
 };
 
 /** How a setting is named in messages: the way the workflow's `with:` names it. */
@@ -78,15 +86,26 @@ export function getActionInputs(env: NodeJS.ProcessEnv): ActionInputs {
   for (const name of SETTING_INPUTS) raw[name] = readInput(env, name);
   const parsed = parseSessionConfig(raw, inputDisplayName);
   // The user's key (if any) was validated as written; scoping by repository and fork comes after.
-  const config: SessionConfig = { ...parsed, cacheKey: deriveCacheKey(raw['cache-key'], runContext(env)) };
+  const run = runContext(env);
+  const config: SessionConfig = { ...parsed, cacheKey: deriveCacheKey(raw['cache-key'], run) };
 
   const installRuntime = oneOf(env, 'install-runtime', INSTALL_RUNTIME_MODES);
   return {
     config,
+    cacheScope: deriveCacheScope(run),
+    cacheOutcome: cacheOutcomeInput(env),
     installRuntime,
     setContext: booleanInput(env, 'set-context'),
     summary: booleanInput(env, 'summary'),
   };
+}
+
+/**
+ * The job-status input (job.status, evaluated again for the post step) as a cache outcome: only
+ * "success" commits; failure, cancelled, or anything unexpected discards.
+ */
+export function cacheOutcomeInput(env: NodeJS.ProcessEnv): CacheOutcome {
+  return readInput(env, 'job-status') === 'success' ? 'commit' : 'discard';
 }
 
 /** The run's repository and event, read from the runner's environment and event payload file. */
@@ -95,6 +114,7 @@ export function runContext(env: NodeJS.ProcessEnv): GitHubRunContext {
     repository: env.GITHUB_REPOSITORY || undefined,
     eventName: env.GITHUB_EVENT_NAME || undefined,
     event: readEventPayload(env.GITHUB_EVENT_PATH),
+    ref: env.GITHUB_REF || undefined,
   };
 }
 

@@ -76,6 +76,7 @@ export async function runMain(deps: MainDeps): Promise<void> {
       jobId: jobIdentity(env),
       certParentDir: env.RUNNER_TEMP || undefined,
       clientPlacement: 'auto',
+      cacheScope: inputs.cacheScope,
       log: groups.logger(),
       signal: deps.signal,
       onState: (sessionState) => save({ ...state, session: sessionState }),

@@ -3,16 +3,20 @@
  * the cache volume, remove the docker context. Every problem is a warning; it never fails the job.
  */
 import { describeError } from '../core/errors.js';
-import type { Logger, SessionState, TeardownReport } from '../session/types.js';
+import type { CacheOutcome, Logger, SessionState, TeardownReport } from '../session/types.js';
 import { removeDockerContext } from './context.js';
 import type { ActionIo } from './io.js';
+import { cacheOutcomeInput } from './inputs.js';
 import { DOCKER_ENV } from './main-step.js';
 import { type ActionState, STATE_KEY, decodeState } from './state.js';
 import { teardownSummary } from './summary.js';
 
 export interface PostDeps {
   readonly io: ActionIo;
-  readonly teardown: (target: SessionState, options: { log?: Logger }) => Promise<TeardownReport>;
+  readonly teardown: (
+    target: SessionState,
+    options: { log?: Logger; cacheOutcome: CacheOutcome },
+  ) => Promise<TeardownReport>;
   /** The environment teardown's engine client reads (process.env under the runner). */
   readonly env: NodeJS.ProcessEnv;
 }
@@ -54,10 +58,13 @@ export async function runPost(deps: PostDeps): Promise<void> {
         info: (message) => io.info(message),
         warn: (message) => io.warning(message),
       };
-      report = await deps.teardown(state.session, { log });
+      // Only a job that succeeded commits its cache (generations mode); failed or cancelled: discarded.
+      const cacheOutcome = cacheOutcomeInput(deps.env);
+      report = await deps.teardown(state.session, { log, cacheOutcome });
       for (const warning of report.warnings) io.warning(`secure-dind: ${warning}`);
       for (const removed of report.removed) io.info(`removed ${removed}`);
       for (const kept of report.kept) io.info(`kept ${kept}`);
+      if (report.cache !== undefined) io.info(`cache ${report.cache}`);
     }
   } catch (error) {
     io.warning(`secure-dind: teardown failed: ${describeError(error)}`);

@@ -5,7 +5,7 @@
  */
 import { LABELS, OWNER } from '../core/names.js';
 import type { EnginePort } from '../ports.js';
-import type { Logger, SessionState, TeardownReport } from '../session/types.js';
+import type { CacheOutcome, Logger, SessionState, TeardownReport } from '../session/types.js';
 import type { JobContext } from './job.js';
 import { releaseSlot } from './builds-lease.js';
 import { loadJobState, removeJobState } from './state.js';
@@ -14,7 +14,7 @@ import { SweepReport, sweepByLabel } from '../session/sweep.js';
 
 export interface CleanupDependencies {
   readonly engine: EnginePort;
-  readonly teardown: (state: SessionState) => Promise<TeardownReport>;
+  readonly teardown: (state: SessionState, cacheOutcome: CacheOutcome) => Promise<TeardownReport>;
   readonly log: Logger;
   /** Grace for a DinD container found only by label (no recorded session to tear down). */
   readonly stopTimeoutSeconds: number;
@@ -39,14 +39,16 @@ export async function cleanupJob(
   const report = new SweepReport(log, 'cleanup');
   const kept: string[] = [];
 
+  const state = await loadJobState(context.stateFile);
+  // The DinD cache becomes its ref's latest generation only when the build succeeded.
+  const cacheOutcome: CacheOutcome = state?.buildResult === 'succeeded' ? 'commit' : 'discard';
   const tearDown = async (session: SessionState, what: string) => {
-    const result = await deps.teardown(session);
+    const result = await deps.teardown(session, cacheOutcome);
     report.removed.push(...result.removed);
     kept.push(...result.kept);
     report.warnings.push(...result.warnings.map((w) => `${what}: ${w}`));
   };
 
-  const state = await loadJobState(context.stateFile);
   for (const [index, session] of Object.entries(state?.sessions ?? {})) {
     await report.step(`DinD session ${session.sessionId}`, () => tearDown(session, `DinD service ${index}`));
   }

@@ -4,6 +4,7 @@
  * from its CUSTOM_ENV_* variables (image, services, DOCKER_TLS_CERTDIR). The same inputs give the
  * same result in config, prepare, run and cleanup (each is a separate process). Pure.
  */
+import { type CacheScope, DEFAULT_SCOPE, cacheScope, isScopeName } from '../core/generations.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { SystemError, BadInputError } from '../core/errors.js';
@@ -45,6 +46,8 @@ export interface JobContext {
   readonly certParentDir: string;
   /** DinD cache scope: per GitLab server and project, protected refs apart from the rest. */
   readonly cacheKey: string;
+  /** Generation scope within the key: the trusted ref, falling back to the default branch. */
+  readonly cacheScope: CacheScope;
   readonly protectedRef: boolean;
   readonly jobImage: string;
   /** $DOCKER_TLS_CERTDIR of the job (client certificates go to its client/ subdirectory). */
@@ -83,6 +86,7 @@ interface Identity {
   readonly projectPath: string | undefined;
   readonly serverHost: string | undefined;
   readonly protectedRef: boolean;
+  readonly ref: string | undefined;
 }
 
 /** The identity from the job response, or (only when the administrator allowed it) from job variables. */
@@ -100,6 +104,7 @@ function identityOf(
       projectPath: response.projectPath,
       serverHost: response.serverHost,
       protectedRef: response.protectedRef === true,
+      ref: response.ref,
     };
   }
   if (!settings.trustJobVariables) {
@@ -126,6 +131,7 @@ function identityOf(
     projectPath: variables.CI_PROJECT_PATH,
     serverHost: variables.CI_SERVER_HOST || hostOf(variables.CI_SERVER_URL),
     protectedRef: variables.CI_COMMIT_REF_PROTECTED === 'true',
+    ref: variables.CI_COMMIT_REF_NAME,
   };
 }
 
@@ -189,12 +195,27 @@ export function jobContext(
     stateFile: join(settings.stateDir, 'gitlab', `${namePrefix}.json`),
     certParentDir: join(settings.stateDir, 'gitlab', 'certs'),
     cacheKey: `gitlab/${serverHost}/project-${projectId}/${protectedRef ? 'protected' : 'unprotected'}`,
+    cacheScope: jobCacheScope(identity.ref, variables.CI_DEFAULT_BRANCH),
     protectedRef,
     jobImage,
     tlsCertDir,
     variables,
     forgedVariables: forgedVariables(variables, identity),
   };
+}
+
+/**
+ * The job's generation scope inside its cache key (protected and unprotected refs have separate
+ * keys, so an unprotected ref never writes to, nor reads, a protected ref's cache): its own ref
+ * from the trusted context, falling back to the default branch's (a read only).
+ */
+export function jobCacheScope(ref: string | undefined, defaultBranch: string | undefined): CacheScope {
+  const scope = (name: string | undefined) => (name && isScopeName(name) ? name : undefined);
+  const own = scope(ref) ?? scope(defaultBranch) ?? DEFAULT_SCOPE;
+  return cacheScope(
+    own,
+    [scope(defaultBranch)].filter((name): name is string => name !== undefined),
+  );
 }
 
 /** Name of the container of the service at this position. */

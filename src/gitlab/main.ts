@@ -16,7 +16,8 @@ import { exitCodeFor, type FailureCodes, failureCodes, type Outcome, recordBuild
 import { jobContext } from './job.js';
 import { loadJobResponse } from './job-response.js';
 import { prepareJob } from './prepare.js';
-import { runStage } from './run.js';
+import { runStage, stageLocation } from './run.js';
+import { noteBuildResult } from './state.js';
 import { sessionDependencies } from './session-deps.js';
 import { loadSettings } from './settings.js';
 
@@ -111,6 +112,7 @@ async function runScriptStage({ io, codes, args }: StageCall): Promise<number> {
       (signal) => log.warn(`received ${signal}`),
     );
     if (outcome.kind === 'script-failed') await recordBuildExitCode(io.env, outcome.exitCode);
+    await noteBuildResult(context.stateFile, stage, stageLocation(stage), outcome.kind === 'success');
     return fail(io, codes, outcome);
   } catch (error) {
     return fail(io, codes, { kind: 'error', error });

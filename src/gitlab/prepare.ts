@@ -159,6 +159,7 @@ export async function prepareJob(
           certParentDir: context.certParentDir,
           joinNetwork: { name: context.networkName, aliases: service.aliases.filter((a) => a !== 'docker') },
           clientPlacement: 'host',
+          cacheScope: context.cacheScope,
           log,
           signal: deps.signal,
           // The host's session record too: should cleanup never run (a crashed runner host), the

@@ -32,6 +32,7 @@ export function sessionDependencies(settings: GitlabSettings, log: Logger): Sess
         log,
       });
     },
-    teardown: (state) => teardown(state, { log, stateDir: settings.stateDir, engine }),
+    teardown: (state, cacheOutcome) =>
+      teardown(state, { log, stateDir: settings.stateDir, engine, cacheOutcome }),
   };
 }

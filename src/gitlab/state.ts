@@ -16,6 +16,11 @@ export interface JobState {
   readonly serviceContainers: readonly string[];
   /** DinD sessions, keyed by service index. */
   readonly sessions: Readonly<Record<string, SessionState>>;
+  /**
+   * The build's result as the run stages saw it; cleanup commits the DinD cache only on
+   * "succeeded" (unset: no build stage finished, e.g. a cancelled job).
+   */
+  readonly buildResult?: 'succeeded' | 'failed';
 }
 
 export async function saveJobState(file: string, state: JobState): Promise<void> {
@@ -31,6 +36,28 @@ export async function loadJobState(file: string): Promise<JobState | undefined> 
   } catch {
     return undefined;
   }
+}
+
+/** Stages GitLab runs only after the build failed. */
+const FAILURE_STAGES = new Set(['upload_artifacts_on_failure', 'archive_cache_on_failure']);
+
+/**
+ * Notes what a run stage says of the build: a user stage (build_script, step_*) that fails, is
+ * interrupted or errs, or a stage GitLab runs only on failure, makes it failed for good; a user
+ * stage that succeeds makes it succeeded unless it already failed. after_script does not count.
+ */
+export async function noteBuildResult(
+  file: string,
+  stage: string,
+  location: 'helper' | 'job',
+  succeeded: boolean,
+): Promise<void> {
+  const isBuildStage = location === 'job' && stage !== 'after_script';
+  if (!isBuildStage && !FAILURE_STAGES.has(stage)) return;
+  const state = await loadJobState(file);
+  if (!state || state.buildResult === 'failed') return;
+  const buildResult = isBuildStage && succeeded ? 'succeeded' : 'failed';
+  if (state.buildResult !== buildResult) await saveJobState(file, { ...state, buildResult });
 }
 
 export async function removeJobState(file: string): Promise<void> {

@@ -55,32 +55,38 @@ async function runHelper(
       (scope, index) => `${scopeDirectory(place.store, place.cacheKey, scope)}:${readScopeMount(index)}:ro`,
     ),
   ];
-  const { statusCode, output } = await engine.runToCompletion(`secure-dind-store-${sessionId}-${Date.now()}`, {
-    Image: place.image,
-    Entrypoint: ['sh', '-c', script, 'sh'],
-    Cmd: [...args],
-    User: '0:0',
-    Labels: resourceLabels({
-      sessionId,
-      role: 'helper',
-      createdAt: now,
-      deadline: new Date(now.getTime() + HELPER_DEADLINE_MS),
-    }),
-    HostConfig: {
-      // The session runtime would map root away from the owners the copy must keep.
-      Runtime: 'runc',
-      NetworkMode: 'none',
-      CapDrop: ['ALL'],
-      CapAdd: HELPER_CAPABILITIES,
-      SecurityOpt: ['no-new-privileges'],
-      ReadonlyRootfs: true,
-      Binds: binds,
+  const { statusCode, output } = await engine.runToCompletion(
+    `secure-dind-store-${sessionId}-${Date.now()}`,
+    {
+      Image: place.image,
+      Entrypoint: ['sh', '-c', script, 'sh'],
+      Cmd: [...args],
+      User: '0:0',
+      Labels: resourceLabels({
+        sessionId,
+        role: 'helper',
+        createdAt: now,
+        deadline: new Date(now.getTime() + HELPER_DEADLINE_MS),
+      }),
+      HostConfig: {
+        // The session runtime would map root away from the owners the copy must keep.
+        Runtime: 'runc',
+        NetworkMode: 'none',
+        CapDrop: ['ALL'],
+        CapAdd: HELPER_CAPABILITIES,
+        SecurityOpt: ['no-new-privileges'],
+        ReadonlyRootfs: true,
+        Binds: binds,
+      },
     },
-  });
+  );
   if (statusCode !== 0) {
-    throw new SystemError(`the cache store helper failed (exit ${statusCode}): ${output.trim().slice(-500)}`, {
-      hint: `Check that ${place.store} is writable on the engine's host and that the image ${place.image} has sh, cp and flock.`,
-    });
+    throw new SystemError(
+      `the cache store helper failed (exit ${statusCode}): ${output.trim().slice(-500)}`,
+      {
+        hint: `Check that ${place.store} is writable on the engine's host and that the image ${place.image} has sh, cp and flock.`,
+      },
+    );
   }
   return output;
 }
@@ -97,9 +103,17 @@ export async function checkoutGeneration(
 ): Promise<Checkout> {
   const fallbacks = place.scope.read.filter((scope) => scope !== place.scope.write);
   const mounts = [OWN_SCOPE_MOUNT, ...fallbacks.map((_, index) => readScopeMount(index))];
-  const output = await runHelper(engine, place, sessionId, CHECKOUT_SCRIPT, [sessionId, ...mounts], fallbacks);
+  const output = await runHelper(
+    engine,
+    place,
+    sessionId,
+    CHECKOUT_SCRIPT,
+    [sessionId, ...mounts],
+    fallbacks,
+  );
   const result: CheckoutResult | undefined = parseCheckoutOutput(output);
-  if (!result) throw new SystemError(`the cache store helper answered unexpectedly: ${output.trim().slice(-300)}`);
+  if (!result)
+    throw new SystemError(`the cache store helper answered unexpectedly: ${output.trim().slice(-300)}`);
   if (result.mode === 'slots') return result;
   const fromIndex = result.fromMount === undefined ? -1 : mounts.indexOf(result.fromMount);
   return {
@@ -123,7 +137,11 @@ export async function commitGeneration(
   return parseCommitOutput(output);
 }
 
-export async function discardGeneration(engine: EnginePort, place: GenerationPlace, sessionId: string): Promise<void> {
+export async function discardGeneration(
+  engine: EnginePort,
+  place: GenerationPlace,
+  sessionId: string,
+): Promise<void> {
   await runHelper(engine, place, sessionId, DISCARD_SCRIPT, [sessionId]);
 }
 
@@ -208,14 +226,22 @@ export async function enforceGenerationBudget(
   const evicted: string[] = [];
   for (const record of records) {
     if (total <= budget) break;
-    if (record.store === keep.store && record.cacheKey === keep.cacheKey && record.scope === keep.scope) continue;
-    const place = { store: record.store, cacheKey: record.cacheKey, image: record.image, scope: { write: record.scope, read: [] } };
+    if (record.store === keep.store && record.cacheKey === keep.cacheKey && record.scope === keep.scope)
+      continue;
+    const place = {
+      store: record.store,
+      cacheKey: record.cacheKey,
+      image: record.image,
+      scope: { write: record.scope, read: [] },
+    };
     try {
       await runHelper(engine, place, 'evict', EVICT_SCRIPT, []);
       await rm(recordFile(stateDir, record.store, record.cacheKey, record.scope), { force: true });
       total -= record.bytes;
       evicted.push(`generation ${record.cacheKey} @ ${record.scope}`);
-      log?.info(`cache budget: removed the least recently used generation of ${record.cacheKey} @ ${record.scope}`);
+      log?.info(
+        `cache budget: removed the least recently used generation of ${record.cacheKey} @ ${record.scope}`,
+      );
     } catch (error) {
       log?.debug(`cache budget: kept ${record.cacheKey} @ ${record.scope}: ${String(error)}`);
     }
@@ -240,16 +266,27 @@ function probeFile(stateDir: string, store: string): string {
  * Why the store cannot clone, when a probe found so within the hour: such a store costs launches
  * no helper run at all. Undefined: clone (or probe again).
  */
-export async function knownUnclonable(stateDir: string, store: string, now: Date): Promise<string | undefined> {
+export async function knownUnclonable(
+  stateDir: string,
+  store: string,
+  now: Date,
+): Promise<string | undefined> {
   try {
     const probe = JSON.parse(await readFile(probeFile(stateDir, store), 'utf8')) as StoreProbe;
-    return probe.store === store && now.getTime() - probe.checkedAt < STORE_PROBE_TTL_MS ? probe.reason : undefined;
+    return probe.store === store && now.getTime() - probe.checkedAt < STORE_PROBE_TTL_MS
+      ? probe.reason
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function noteUnclonable(stateDir: string, store: string, reason: string, now: Date): Promise<void> {
+export async function noteUnclonable(
+  stateDir: string,
+  store: string,
+  reason: string,
+  now: Date,
+): Promise<void> {
   await mkdir(join(stateDir, 'generations'), { recursive: true, mode: 0o700 });
   const probe: StoreProbe = { store, reason, checkedAt: now.getTime() };
   await writeFileAtomic(probeFile(stateDir, store), JSON.stringify(probe));

@@ -85,13 +85,20 @@ export async function leaseSlot(context: LaunchContext, specFor: SpecFor): Promi
  * Generations mode: the daemon container, named after the session, on a volume over the session's
  * clone in the store. Nothing is shared, so nothing is leased.
  */
-export async function useClone(context: LaunchContext, workDir: string, specFor: SpecFor): Promise<SlotLease> {
+export async function useClone(
+  context: LaunchContext,
+  workDir: string,
+  specFor: SpecFor,
+): Promise<SlotLease> {
   const { config, engine, sessionId } = context;
   const volumeName = workVolumeName(sessionId);
   const containerName = generationContainerName(sessionId);
   await context.record({ volumeName });
   // Teardown by label alone (no record) finds where to commit or discard the clone here.
-  const generation = { [LABELS.cacheKey]: config.cacheKey, [LABELS.generation]: JSON.stringify(context.state.generation) };
+  const generation = {
+    [LABELS.cacheKey]: config.cacheKey,
+    [LABELS.generation]: JSON.stringify(context.state.generation),
+  };
   await engine.createVolume(volumeName, context.labels('work', generation), workDir);
   const labels = context.labels('daemon', { ...generation, [LABELS.certDir]: context.certDir });
   const containerId = await engine.createContainer(containerName, specFor({ volumeName, labels }));

@@ -14,7 +14,13 @@ import { defaultStateDir } from './host.js';
 import { leasedBy, releaseLease, topUpSpares } from './networks.js';
 import { removeSessionRecord } from './records.js';
 import { SweepReport, sweepByLabel } from './sweep.js';
-import { type GenerationPlace, commitGeneration, discardGeneration, enforceGenerationBudget, noteGenerationUse } from './generations.js';
+import {
+  type GenerationPlace,
+  commitGeneration,
+  discardGeneration,
+  enforceGenerationBudget,
+  noteGenerationUse,
+} from './generations.js';
 import type { CacheOutcome, Logger, Session, SessionState, TeardownReport } from './types.js';
 
 export interface TeardownOptions {
@@ -78,7 +84,8 @@ export async function teardown(
   // during a launch it would compete with that daemon's start for the engine and the CPU.
   const toppingUp = state.ownsNetwork ? topUpSpares(engine, stateDir, state.networkName) : undefined;
   // Without a record, the clone's volume says where the session's generation lives.
-  let generation = state.generation ?? (state.cache ? await placeFromLabels(engine, state.sessionId) : undefined);
+  let generation =
+    state.generation ?? (state.cache ? await placeFromLabels(engine, state.sessionId) : undefined);
   let stoppedCleanly = false;
   await sweepByLabel(engine, { [LABELS.owner]: OWNER, [LABELS.session]: state.sessionId }, report, {
     endContainer: async (container) => {

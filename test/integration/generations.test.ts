@@ -141,7 +141,11 @@ describe.runIf(engineReady)('cache generations on ext4', () => {
   });
   afterAll(async () => {
     await store?.release();
-    for (const volume of (await hostDocker(['volume', 'ls', '-q', '--filter', `label=dev.secure-dind.cache-key=${cacheKey}`])).split('\n').filter(Boolean))
+    for (const volume of (
+      await hostDocker(['volume', 'ls', '-q', '--filter', `label=dev.secure-dind.cache-key=${cacheKey}`])
+    )
+      .split('\n')
+      .filter(Boolean))
       await hostDocker(['volume', 'rm', '-f', volume]).catch(() => undefined);
   });
 

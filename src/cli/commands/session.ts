@@ -6,6 +6,7 @@ import { formatBytes } from '../../core/units.js';
 import { DEFAULT_ENGINE_HOST } from '../../ports.js';
 import { connectHostEngine } from '../../session/engine.js';
 import { enforceHostBudget, listCacheVolumes } from '../../session/cache.js';
+import { knownUnclonable, listGenerationRecords } from '../../session/generations.js';
 import { defaultStateDir } from '../../session/host.js';
 import { launch } from '../../session/launch.js';
 import { removeSpares } from '../../session/networks.js';
@@ -25,6 +26,9 @@ function sessionJson(session: Session) {
     containerId: session.containerId,
     cacheVolume: session.cacheVolume,
     cacheHit: session.cacheHit,
+    cacheMode: session.cacheMode,
+    cacheFrom: session.cacheFrom,
+    cacheModeReason: session.cacheModeReason,
   };
 }
 
@@ -32,6 +36,7 @@ function printReport(io: CliIo, report: TeardownReport, json: boolean): void {
   if (json) return printJson(io, report);
   for (const line of report.removed) io.stderr.write(`removed ${line}\n`);
   for (const line of report.kept) io.stderr.write(`kept ${line}\n`);
+  if (report.cache !== undefined) io.stderr.write(`cache ${report.cache}\n`);
   for (const line of report.warnings) io.stderr.write(`warning: ${line}\n`);
 }
 
@@ -47,6 +52,7 @@ async function launchFromArgs(args: readonly string[], io: CliIo) {
         log,
         signal,
         jobId: io.env.SECURE_DIND_JOB_ID,
+        cacheScope: parsed.cacheScope,
         onState: (state) => saveSessionRecord(stateDir, state),
       },
       { stateDir },
@@ -58,7 +64,7 @@ async function launchFromArgs(args: readonly string[], io: CliIo) {
 export const upCommand = command({
   name: 'up',
   summary: 'launch a session and print its client environment',
-  usage: `Usage: secure-dind up [options] [--json] [--verbose]\n\nPrints export lines (eval "$(secure-dind up)") or, with --json,\n{sessionId, env, containerId, cacheVolume, cacheHit}. End it with: secure-dind down SESSION_ID\n\nOptions:\n${settingsUsage()}`,
+  usage: `Usage: secure-dind up [options] [--json] [--verbose]\n\nPrints export lines (eval "$(secure-dind up)") or, with --json,\n{sessionId, env, containerId, cacheVolume, cacheHit, cacheMode, cacheFrom}. End it with:\nsecure-dind down SESSION_ID (--discard: drop its cache changes instead of committing them)\n\nOptions:\n${settingsUsage()}`,
   async run(args, io) {
     const { parsed, session } = await launchFromArgs(args, io);
     if (parsed.flags.has('json')) {
@@ -73,10 +79,15 @@ export const upCommand = command({
 
 export const downCommand = command({
   name: 'down',
-  summary: 'tear a session down, keeping its cache volume',
-  usage: 'Usage: secure-dind down SESSION_ID [--json] [--engine-host HOST]',
+  summary: "tear a session down, committing (or with --discard dropping) its cache's changes",
+  usage:
+    'Usage: secure-dind down SESSION_ID [--commit | --discard] [--json] [--engine-host HOST]\n\n' +
+    "In generations mode --commit (the default) makes the session's copy its scope's latest\n" +
+    'generation and --discard drops it; in slots mode the volume is kept as the session left it.',
   async run(args, io) {
-    const parsed = parseCommandArgs(args, io.env, ['json', 'verbose'], 1);
+    const parsed = parseCommandArgs(args, io.env, ['json', 'verbose', 'commit', 'discard'], 1);
+    if (parsed.flags.has('commit') && parsed.flags.has('discard'))
+      throw new BadInputError('options', '--commit --discard', 'at most one of --commit and --discard');
     const sessionId = parsed.positionals[0] ?? '';
     if (!isSessionId(sessionId) || parsed.positionals.length !== 1) {
       throw new BadInputError(
@@ -91,6 +102,7 @@ export const downCommand = command({
     const report = await teardown(record ?? labelOnlyState(sessionId, parsed.config), {
       log: stderrLogger(io, isVerbose(io, parsed.flags)),
       stateDir,
+      cacheOutcome: parsed.flags.has('discard') ? 'discard' : 'commit',
     });
     const found = record || report.removed.length > 0 || report.kept.length > 0 || report.warnings.length > 0;
     if (!found) throw new UnknownSessionError(sessionId, parsed.config.engineHost ?? DEFAULT_ENGINE_HOST);
@@ -102,11 +114,12 @@ export const downCommand = command({
 export const runCommand: CliCommand = {
   name: 'run',
   summary: 'run one command against a fresh session, then tear it down',
-  usage: `Usage: secure-dind run [options] -- COMMAND [ARGS...]\n\nExits with the command's status; the session is always torn down.\n\nOptions:\n${settingsUsage()}`,
+  usage: `Usage: secure-dind run [options] -- COMMAND [ARGS...]\n\nExits with the command's status; the session is always torn down, its cache committed only when\nthe command succeeded.\n\nOptions:\n${settingsUsage()}`,
   async run(args, io) {
     let session: Session | undefined;
     let stateDir = '';
     let log = stderrLogger(io, false);
+    let succeeded = false;
     try {
       const separator = args.indexOf('--');
       if (separator < 0 || separator === args.length - 1) {
@@ -116,12 +129,17 @@ export const runCommand: CliCommand = {
       const [command, ...commandArgs] = args.slice(separator + 1) as [string, ...string[]];
       const status = await runChild(command, commandArgs, { ...io.env, ...session.env });
       if (status !== 0) throw new JobFailure(`${command} exited with status ${status}`, status);
+      succeeded = true;
       return 0;
     } catch (error) {
       return reportError(io, error);
     } finally {
       if (session) {
-        const report = await teardown(session, { log, stateDir });
+        const report = await teardown(session, {
+          log,
+          stateDir,
+          cacheOutcome: succeeded ? 'commit' : 'discard',
+        });
         for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
       }
     }
@@ -146,7 +164,7 @@ function runChild(command: string, args: readonly string[], env: NodeJS.ProcessE
 
 export const lsCommand = command({
   name: 'ls',
-  summary: 'list sessions and cache volumes',
+  summary: 'list sessions, cache volumes and cache generations',
   usage: 'Usage: secure-dind ls [--json] [--engine-host HOST]',
   async run(args, io) {
     const parsed = parseCommandArgs(args, io.env, ['json', 'verbose']);
@@ -159,18 +177,36 @@ export const lsCommand = command({
       job: c.labels[LABELS.job],
       cacheKey: c.labels[LABELS.cacheKey],
       cacheSlot: c.labels[LABELS.cacheSlot],
+      cacheMode: sessionCacheMode(c.labels),
       createdAt: c.labels[LABELS.createdAt],
       deadline: c.labels[LABELS.deadline],
     }));
-    const volumes = await listCacheVolumes(engine, defaultStateDir(io.env), { measure: true });
+    const stateDir = defaultStateDir(io.env);
+    const volumes = await listCacheVolumes(engine, stateDir, { measure: true });
+    const generations = await listGenerationRecords(stateDir);
+    const store = parsed.config.cacheStore;
+    const unclonable = store === undefined ? undefined : await knownUnclonable(stateDir, store, new Date());
+    const storeMode =
+      store === undefined
+        ? 'slots (cache-store is off)'
+        : unclonable !== undefined
+          ? `slots: ${unclonable}`
+          : 'generations where its filesystem clones (a launch checks)';
     if (parsed.flags.has('json')) {
-      printJson(io, { sessions, cacheVolumes: volumes });
+      printJson(io, {
+        sessions,
+        cacheVolumes: volumes,
+        cacheStore: store,
+        cacheMode: storeMode,
+        generations,
+      });
       return 0;
     }
+    io.stdout.write(`CACHE STORE ${store ?? 'off'}: ${storeMode}\n`);
     io.stdout.write(`SESSIONS (${sessions.length})\n`);
     for (const s of sessions) {
       io.stdout.write(
-        `  ${s.sessionId}  ${s.state.padEnd(8)} ${s.container}  key=${s.cacheKey} slot=${s.cacheSlot} deadline=${s.deadline}\n`,
+        `  ${s.sessionId}  ${s.state.padEnd(8)} ${s.container}  cache=${s.cacheMode} key=${s.cacheKey}${s.cacheSlot === undefined ? '' : ` slot=${s.cacheSlot}`} deadline=${s.deadline}\n`,
       );
     }
     io.stdout.write(`CACHE VOLUMES (${volumes.length})\n`);
@@ -181,9 +217,21 @@ export const lsCommand = command({
         `  ${v.name}  ${size.padStart(10)}  slot=${v.slot} last-used=${lastUsed}${v.leased ? ' (in use)' : ''}  key=${v.cacheKey}\n`,
       );
     }
+    io.stdout.write(`CACHE GENERATIONS (${generations.length})\n`);
+    for (const g of generations) {
+      io.stdout.write(
+        `  ${formatBytes(g.bytes).padStart(10)}  last-used=${new Date(g.lastUsed).toISOString()}  key=${g.cacheKey} scope=${g.scope}\n`,
+      );
+    }
     return 0;
   },
 });
+
+/** A running session's cache mode, from its daemon's labels. */
+function sessionCacheMode(labels: Readonly<Record<string, string>>): string {
+  if (labels[LABELS.generation]) return 'generations';
+  return labels[LABELS.cacheSlot] === undefined ? 'off' : 'slots';
+}
 
 export const gcCommand = command({
   name: 'gc',

@@ -105,7 +105,7 @@ class FakeEngine {
       cacheVolume: volume,
       cacheSlot: 0,
       cacheMode: 'slots',
-    cacheHit,
+      cacheHit,
       certDir: `/tmp/certs-${sessionId}`,
       engineVersion: '20.10.24',
       innerEngineVersion: '27.5.1',
