@@ -107,6 +107,24 @@ export interface DiskUsage {
     readonly volumesBytes: number;
 }
 /**
+ * An image in an engine's store, as the per-volume budget weighs it. No Docker engine records when
+ * an image was last used (moby/moby#4237): creation and last tagging are the signals there are.
+ */
+export interface ImageSummary {
+    readonly id: string;
+    readonly repoTags: readonly string[];
+    /** Bytes of all its layers. */
+    readonly size: number;
+    /** Bytes of its layers that other images hold too; undefined when the engine did not compute it. */
+    readonly sharedSize: number | undefined;
+    /** Epoch milliseconds the image was made (its configuration's creation time). */
+    readonly created: number;
+    /** Epoch milliseconds it was last tagged on this engine (build, tag, import); undefined when never. */
+    readonly lastTagged: number | undefined;
+    /** Containers, running or stopped, made from it; undefined when the engine did not count them. */
+    readonly containers: number | undefined;
+}
+/**
  * The engine calls the product makes, to the host's engine and to a job's daemon alike. Failures are SystemErrors naming the call (the engine's
  * error, with its status code, as the cause); removals of what is already gone resolve to false;
  * createContainer throws NameConflict (core/errors) when the name is taken.
@@ -139,7 +157,8 @@ export interface EnginePort {
     connectNetwork(network: string, container: string, aliases?: readonly string[]): Promise<void>;
     disconnectNetwork(network: string, container: string): Promise<boolean>;
     inspectVolume(name: string): Promise<VolumeInfo | undefined>;
-    createVolume(name: string, labels: Record<string, string>): Promise<void>;
+    /** `bindTo`: a local volume over that directory of the engine's host (its removal leaves the data). */
+    createVolume(name: string, labels: Record<string, string>, bindTo?: string): Promise<void>;
     removeVolume(name: string): Promise<boolean>;
     listVolumes(labels: Record<string, string | undefined>): Promise<VolumeInfo[]>;
     volumeUsage(): Promise<Map<string, {
@@ -149,8 +168,10 @@ export interface EnginePort {
     diskUsage(): Promise<DiskUsage>;
     /** Removes build cache down to keepBytes. */
     pruneBuildCache(keepBytes: number): Promise<void>;
-    /** Removes every image no container uses. */
-    pruneUnusedImages(): Promise<void>;
+    /** Images with their sizes, shared sizes and container counts (GET /system/df; it measures). */
+    listImages(): Promise<ImageSummary[]>;
+    /** Removes an image and all its tags; false when it was already gone. */
+    removeImage(id: string): Promise<boolean>;
     createContainer(name: string, body: ContainerCreateBody | Record<string, unknown>): Promise<string>;
     putArchive(container: string, path: string, tar: Buffer): Promise<void>;
     startContainer(container: string): Promise<void>;

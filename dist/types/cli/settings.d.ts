@@ -3,9 +3,12 @@
  * read from SECURE_DIND_<SETTING> (options win). `--no-cache` is short for `--cache=false`.
  */
 import { type SessionConfig } from '../core/config.js';
+import { type CacheScope } from '../core/generations.js';
 import { type OptionValues } from './options.js';
 export interface ParsedArgs<F extends string = string> {
     readonly config: SessionConfig;
+    /** --cache-scope and --cache-fallback (the CLI's caller decides the scope). */
+    readonly cacheScope: CacheScope;
     /** Flags the command declared, e.g. json, verbose. */
     readonly flags: ReadonlySet<F>;
     readonly positionals: readonly string[];
@@ -69,6 +72,9 @@ export declare const SETTING_OPTIONS: {
         readonly type: "string";
     };
     readonly "registry-mirror": {
+        readonly type: "string";
+    };
+    readonly "cache-store": {
         readonly type: "string";
     };
 };

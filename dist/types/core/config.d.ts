@@ -1,8 +1,6 @@
 import { type Cidr } from './cidr.js';
 import { type RegistryMirrorSetting } from './mirror.js';
-/** The pinned docker:dind image used when no image is configured. */
-export declare const DEFAULT_IMAGE = "docker:27.5.1-dind";
-export declare const DEFAULT_RUNTIME = "sysbox-runc";
+export { DEFAULT_IMAGE, DEFAULT_RUNTIME, DEFAULT_CACHE_STORE, SETTING_DOCS, type SettingDoc, } from './setting-docs.js';
 export interface SessionConfig {
     /** OCI runtime name as registered with the engine. */
     readonly runtime: string;
@@ -37,17 +35,15 @@ export interface SessionConfig {
     readonly cacheSlots: number;
     /** The pull-through mirror the daemon pulls Docker Hub images through, when it answers. */
     readonly registryMirror: RegistryMirrorSetting;
+    /**
+     * Directory on the engine's host for cache generations (cloned copy-on-write: XFS or btrfs);
+     * undefined ("off"): slot volumes only.
+     */
+    readonly cacheStore: string | undefined;
 }
-export declare const SETTING_NAMES: readonly ["runtime", "image", "cache", "cache-key", "cache-max-size", "cache-total-max-size", "cpus", "memory", "pids-limit", "mtu", "address-pool", "daemon-config", "startup-timeout", "stop-timeout", "deadline", "engine-host", "cache-slots", "registry-mirror"];
+export declare const SETTING_NAMES: readonly ["runtime", "image", "cache", "cache-key", "cache-max-size", "cache-total-max-size", "cpus", "memory", "pids-limit", "mtu", "address-pool", "daemon-config", "startup-timeout", "stop-timeout", "deadline", "engine-host", "cache-slots", "registry-mirror", "cache-store"];
 export type SettingName = (typeof SETTING_NAMES)[number];
 export type RawSettings = Partial<Record<SettingName, string | undefined>>;
-export interface SettingDoc {
-    readonly description: string;
-    /** Default as written by a user; undefined: unset. */
-    readonly default: string | undefined;
-}
-/** Descriptions and defaults, shared by action.yml's check, CLI help and the docs. */
-export declare const SETTING_DOCS: Record<SettingName, SettingDoc>;
 /** The environment variable of a setting: SECURE_DIND_CACHE_KEY for cache-key. */
 export declare function settingEnvName(setting: string): string;
 /**

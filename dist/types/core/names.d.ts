@@ -13,10 +13,12 @@ export declare const LABELS: {
     /** Spare session networks: the state dir (hashed) whose launches may lease them, and their MTU. */
     readonly pool: "dev.secure-dind.pool";
     readonly mtu: "dev.secure-dind.mtu";
+    /** A session's clone: the store, scope and helper image its teardown commits or discards with. */
+    readonly generation: "dev.secure-dind.generation";
 };
 export declare const OWNER = "secure-dind";
 /** What a labelled resource is for. */
-export type ResourceRole = 'daemon' | 'network' | 'spare-network' | 'cache' | 'scratch' | 'job' | 'helper' | 'service' | 'mirror';
+export type ResourceRole = 'daemon' | 'network' | 'spare-network' | 'cache' | 'scratch' | 'work' | 'job' | 'helper' | 'service' | 'mirror';
 export declare function newSessionId(): string;
 /** A short, name-safe digest of a cache key (keys may hold characters names may not). */
 export declare function cacheKeyDigest(cacheKey: string): string;
@@ -25,6 +27,10 @@ export declare function daemonContainerName(cacheKey: string, slot: number): str
 export declare function cacheVolumeName(cacheKey: string, slot: number): string;
 /** Without caching, no lease is needed: the container and its scratch volume are per session. */
 export declare function uncachedContainerName(sessionId: string): string;
+/** In generations mode a session runs on its own clone: no slot to lease. */
+export declare function generationContainerName(sessionId: string): string;
+/** The session's clone of its scope's generation, as a volume over the store's directory. */
+export declare function workVolumeName(sessionId: string): string;
 export declare function scratchVolumeName(sessionId: string): string;
 export declare function sessionNetworkName(sessionId: string): string;
 export interface LabelInput {

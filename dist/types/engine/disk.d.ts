@@ -1,9 +1,10 @@
 /** Disk usage and pruning: what the cache budgets measure and trim. */
 import type Docker from 'dockerode';
 import type { DiskUsage } from '../ports.js';
+import { type RawImageUsage } from './raw.js';
 interface RawDiskUsage {
     LayersSize?: number;
-    Images?: unknown[] | null;
+    Images?: RawImageUsage[] | null;
     Containers?: {
         SizeRw?: number;
     }[] | null;

@@ -1,4 +1,4 @@
-import type { DiskUsage, EngineVersion, ImageConfig, Logger, NetworkInfo, RegistryAuthConfig, VolumeInfo } from '../ports.js';
+import type { DiskUsage, EngineVersion, ImageConfig, ImageSummary, Logger, NetworkInfo, RegistryAuthConfig, VolumeInfo } from '../ports.js';
 import { type EngineClient } from './connect.js';
 export declare class DockerResources {
     readonly host: string;
@@ -48,7 +48,7 @@ export declare class DockerResources {
     disconnectNetwork(network: string, container: string): Promise<boolean>;
     inspectVolume(name: string): Promise<VolumeInfo | undefined>;
     /** Creates a volume; a volume of that name that already exists is returned unchanged. */
-    createVolume(name: string, labels: Record<string, string>): Promise<void>;
+    createVolume(name: string, labels: Record<string, string>, bindTo?: string): Promise<void>;
     removeVolume(name: string): Promise<boolean>;
     listVolumes(labels: Record<string, string | undefined>): Promise<VolumeInfo[]>;
     /** Volumes with their sizes and reference counts (GET /system/df; slower, it measures). */
@@ -58,5 +58,14 @@ export declare class DockerResources {
     }>>;
     diskUsage(): Promise<DiskUsage>;
     pruneBuildCache(keepBytes: number): Promise<void>;
-    pruneUnusedImages(): Promise<void>;
+    /**
+     * Images from GET /system/df, which (unlike GET /images/json before API 1.42) computes shared
+     * sizes and container counts, each inspected for its times; one removed meanwhile is left out.
+     */
+    listImages(): Promise<ImageSummary[]>;
+    /**
+     * Forced, so that an image with several tags goes whole; the engine still refuses an image a
+     * running container uses, or one that other images are built on.
+     */
+    removeImage(id: string): Promise<boolean>;
 }

@@ -1,5 +1,5 @@
 /** The engine's raw answers, turned into the port's types (pure). */
-import type { ContainerState, ContainerSummary, ImageConfig, NetworkInfo, VolumeInfo } from '../ports.js';
+import type { ContainerState, ContainerSummary, ImageConfig, ImageSummary, NetworkInfo, VolumeInfo } from '../ports.js';
 export declare function statusOf(error: unknown): number | undefined;
 /** The engine's own message when it sent one (dockerode puts it in json.message). */
 export declare function engineMessage(error: unknown): string;
@@ -25,6 +25,23 @@ export declare function toImageConfig(image: {
         ExposedPorts?: Record<string, unknown> | null;
     };
 }): ImageConfig;
+/** An image in GET /system/df (which computes SharedSize and Containers; -1 means not computed). */
+export interface RawImageUsage {
+    Id: string;
+    RepoTags?: string[] | null;
+    Created: number;
+    Size: number;
+    SharedSize?: number;
+    Containers?: number;
+}
+/** The parts of GET /images/{id}/json that time an image, to the nanosecond (RFC 3339). */
+export interface RawImageTimes {
+    Created?: string;
+    Metadata?: {
+        LastTagTime?: string | null;
+    } | null;
+}
+export declare function toImageSummary(usage: RawImageUsage, times: RawImageTimes): ImageSummary;
 export declare function toVolumeInfo(v: {
     Name: string;
     Labels?: Record<string, string> | null;

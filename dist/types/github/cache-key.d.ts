@@ -6,6 +6,7 @@
  * the next job pulls or builds. Code from a pull request opened from a fork is untrusted, so it never
  * shares a cache with the base repository's own branches, nor with another fork.
  */
+import { type CacheScope } from '../core/generations.js';
 /** What the key derivation needs to know about the run. */
 export interface GitHubRunContext {
     /** GITHUB_REPOSITORY: owner/name of the repository the workflow runs in. */
@@ -14,6 +15,8 @@ export interface GitHubRunContext {
     readonly eventName: string | undefined;
     /** The parsed GITHUB_EVENT_PATH payload, or undefined when there is none. */
     readonly event: unknown;
+    /** GITHUB_REF, set by the runner (a workflow's `env:` cannot override GITHUB_* variables). */
+    readonly ref?: string | undefined;
 }
 /**
  * The repository the job's code comes from when it is not the base repository: the head repository
@@ -31,3 +34,10 @@ export declare function untrustedHeadRepository(context: GitHubRunContext): stri
  * repository's key by editing the workflow's inputs.
  */
 export declare function deriveCacheKey(explicitKey: string | undefined, context: GitHubRunContext): string;
+/**
+ * The run's cache scope, as actions/cache scopes its caches: it commits only to its own ref and
+ * starts from that ref's latest generation, else its pull request's base branch's, else the default
+ * branch's (the branches named by the event payload). The scopes live under the run's cache key, so
+ * a fork's run reads and writes only its own.
+ */
+export declare function deriveCacheScope(context: GitHubRunContext): CacheScope;

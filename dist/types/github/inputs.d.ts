@@ -1,11 +1,13 @@
 import { type SessionConfig } from '../core/config.js';
+import type { CacheScope } from '../core/generations.js';
+import type { CacheOutcome } from '../session/types.js';
 import { type GitHubRunContext } from './cache-key.js';
 /** Inputs that are session settings of the same name. */
-export declare const SETTING_INPUTS: ("mtu" | "cache" | "image" | "runtime" | "cache-key" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots" | "registry-mirror")[];
+export declare const SETTING_INPUTS: ("mtu" | "cache" | "image" | "runtime" | "cache-key" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots" | "registry-mirror" | "cache-store")[];
 /** Inputs only the Action has. */
-export declare const ACTION_ONLY_INPUTS: readonly ["install-runtime", "set-context", "summary"];
+export declare const ACTION_ONLY_INPUTS: readonly ["install-runtime", "set-context", "summary", "job-status"];
 /** Every input the Action reads; action.yml declares exactly these (checked by a test). */
-export declare const ACTION_INPUTS: readonly [...("mtu" | "cache" | "image" | "runtime" | "cache-key" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots" | "registry-mirror")[], "install-runtime", "set-context", "summary"];
+export declare const ACTION_INPUTS: readonly [...("mtu" | "cache" | "image" | "runtime" | "cache-key" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots" | "registry-mirror" | "cache-store")[], "install-runtime", "set-context", "summary", "job-status"];
 export type ActionInputName = (typeof ACTION_INPUTS)[number];
 /** Every output the Action sets; action.yml declares exactly these (checked by a test). */
 export declare const ACTION_OUTPUTS: readonly ["docker-host", "cert-path", "container-id", "cache-volume", "cache-hit"];
@@ -14,6 +16,10 @@ export declare const INSTALL_RUNTIME_MODES: readonly ["auto", "never"];
 export type InstallRuntimeMode = (typeof INSTALL_RUNTIME_MODES)[number];
 export interface ActionInputs {
     readonly config: SessionConfig;
+    /** From the runner's GITHUB_REF and the event payload, never from inputs. */
+    readonly cacheScope: CacheScope;
+    /** What the post step does with a generations cache: commit only when the job succeeded. */
+    readonly cacheOutcome: CacheOutcome;
     readonly installRuntime: InstallRuntimeMode;
     readonly setContext: boolean;
     readonly summary: boolean;
@@ -31,5 +37,10 @@ export declare function readInput(env: NodeJS.ProcessEnv, name: ActionInputName)
  * `env` is the step's environment (INPUT_*, GITHUB_REPOSITORY, GITHUB_EVENT_NAME, GITHUB_EVENT_PATH).
  */
 export declare function getActionInputs(env: NodeJS.ProcessEnv): ActionInputs;
+/**
+ * The job-status input (job.status, evaluated again for the post step) as a cache outcome: only
+ * "success" commits; failure, cancelled, or anything unexpected discards.
+ */
+export declare function cacheOutcomeInput(env: NodeJS.ProcessEnv): CacheOutcome;
 /** The run's repository and event, read from the runner's environment and event payload file. */
 export declare function runContext(env: NodeJS.ProcessEnv): GitHubRunContext;

@@ -1,9 +1,10 @@
-import type { Logger, SessionState, TeardownReport } from '../session/types.js';
+import type { CacheOutcome, Logger, SessionState, TeardownReport } from '../session/types.js';
 import type { ActionIo } from './io.js';
 export interface PostDeps {
     readonly io: ActionIo;
     readonly teardown: (target: SessionState, options: {
         log?: Logger;
+        cacheOutcome: CacheOutcome;
     }) => Promise<TeardownReport>;
     /** The environment teardown's engine client reads (process.env under the runner). */
     readonly env: NodeJS.ProcessEnv;

@@ -1,3 +1,5 @@
+/** The job summary's Markdown. Pure: plain data in, text out. */
+import type { CacheMode } from '../core/generations.js';
 import type { LaunchPhase, TeardownReport } from '../session/types.js';
 /** Launch phases in the order launch runs them. */
 export declare const PHASE_ORDER: readonly LaunchPhase[];
@@ -12,7 +14,13 @@ export interface LaunchSummary {
     readonly cache: boolean;
     readonly cacheKey: string;
     readonly cacheHit: boolean;
-    readonly cacheSlot: number;
+    readonly cacheSlot: number | undefined;
+    readonly cacheMode: CacheMode;
+    readonly cacheModeReason: string | undefined;
+    /** Generations mode: the scope whose latest generation the session started from. */
+    readonly cacheFrom: string | undefined;
+    /** Generations mode: the scope a successful job commits to. */
+    readonly cacheScope: string | undefined;
     readonly cacheVolume: string;
     /** Bytes the inner daemon's images and build cache take, when it was cheap to learn. */
     readonly cacheBytes: number | undefined;

@@ -1,9 +1,9 @@
 import type { EnginePort } from '../ports.js';
-import type { Logger, SessionState, TeardownReport } from '../session/types.js';
+import type { CacheOutcome, Logger, SessionState, TeardownReport } from '../session/types.js';
 import type { JobContext } from './job.js';
 export interface CleanupDependencies {
     readonly engine: EnginePort;
-    readonly teardown: (state: SessionState) => Promise<TeardownReport>;
+    readonly teardown: (state: SessionState, cacheOutcome: CacheOutcome) => Promise<TeardownReport>;
     readonly log: Logger;
     /** Grace for a DinD container found only by label (no recorded session to tear down). */
     readonly stopTimeoutSeconds: number;

@@ -1,3 +1,10 @@
+/**
+ * What one GitLab job is: its identity, resource names, directories and cache key, from the trusted
+ * job response (see job-response.ts) and the driver settings, plus what the job may choose itself
+ * from its CUSTOM_ENV_* variables (image, services, DOCKER_TLS_CERTDIR). The same inputs give the
+ * same result in config, prepare, run and cleanup (each is a separate process). Pure.
+ */
+import { type CacheScope } from '../core/generations.js';
 import { type JobResponse } from './job-response.js';
 import type { GitlabSettings } from './settings.js';
 export declare const CUSTOM_ENV_PREFIX = "CUSTOM_ENV_";
@@ -31,6 +38,8 @@ export interface JobContext {
     readonly certParentDir: string;
     /** DinD cache scope: per GitLab server and project, protected refs apart from the rest. */
     readonly cacheKey: string;
+    /** Generation scope within the key: the trusted ref, falling back to the default branch. */
+    readonly cacheScope: CacheScope;
     readonly protectedRef: boolean;
     readonly jobImage: string;
     /** $DOCKER_TLS_CERTDIR of the job (client certificates go to its client/ subdirectory). */
@@ -43,5 +52,11 @@ export interface JobContext {
 /** The job's own variables, as the runner passes them to a custom executor. */
 export declare function jobVariables(env: NodeJS.ProcessEnv): Record<string, string>;
 export declare function jobContext(env: NodeJS.ProcessEnv, settings: GitlabSettings, response: JobResponse | undefined): JobContext;
+/**
+ * The job's generation scope inside its cache key (protected and unprotected refs have separate
+ * keys, so an unprotected ref never writes to, nor reads, a protected ref's cache): its own ref
+ * from the trusted context, falling back to the default branch's (a read only).
+ */
+export declare function jobCacheScope(ref: string | undefined, defaultBranch: string | undefined): CacheScope;
 /** Name of the container of the service at this position. */
 export declare function serviceContainerName(context: JobContext, index: number, alias: string): string;

@@ -2,7 +2,7 @@ import { type SessionConfig, type SettingName } from '../core/config.js';
 import { type RunnerPullPolicies } from './pull-policy.js';
 export declare const CONFIG_PATH_ENV = "SECURE_DIND_GITLAB_CONFIG";
 /** The session settings an administrator may set (the cache key is derived per project). */
-export declare const SESSION_SETTING_NAMES: ("mtu" | "cache" | "image" | "runtime" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots" | "registry-mirror")[];
+export declare const SESSION_SETTING_NAMES: ("mtu" | "cache" | "image" | "runtime" | "cache-max-size" | "cache-total-max-size" | "cpus" | "memory" | "pids-limit" | "address-pool" | "daemon-config" | "startup-timeout" | "stop-timeout" | "deadline" | "engine-host" | "cache-slots" | "registry-mirror" | "cache-store")[];
 type SessionSettingName = Exclude<SettingName, 'cache-key'>;
 export declare const GITLAB_SETTING_NAMES: readonly ["default-image", "helper-image", "dind-images", "state-dir", "builds-dir", "cache-dir", "install-runtime", "trust-job-variables", "pull-policy", "allowed-pull-policies", "wait-for-services-timeout"];
 type GitlabSettingName = (typeof GITLAB_SETTING_NAMES)[number];

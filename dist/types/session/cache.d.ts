@@ -8,7 +8,8 @@ export declare function cacheVolumeLastUsed(stateDir: string, volume: string): P
 export declare function forgetCacheVolume(stateDir: string, volume: string): Promise<void>;
 /**
  * Brings a job daemon's images and build cache under the budget: build cache first (down to the
- * budget), then unused images. Returns bytes before and after.
+ * budget, least recently used first inside BuildKit), then images, least recently used first, until
+ * the rest fits. Returns bytes before and after.
  */
 export declare function pruneDaemonCache(daemon: EnginePort, budget: number): Promise<{
     before: number;

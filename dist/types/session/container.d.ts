@@ -18,4 +18,6 @@ export declare function createDaemonContainer(context: LaunchContext, daemon: {
     readonly mtu: number;
     /** The host's registry mirror when it answers (undefined: none, or it is down). */
     readonly registryMirror: string | undefined;
+    /** Generations mode: the session's clone in the store (else a cache slot is leased). */
+    readonly cloneDir: string | undefined;
 }): Promise<SlotLease>;

@@ -1,6 +1,6 @@
 import { type EnginePort } from '../ports.js';
 import { type ConnectDaemon } from './engine.js';
-import type { Logger, Session, SessionState, TeardownReport } from './types.js';
+import type { CacheOutcome, Logger, Session, SessionState, TeardownReport } from './types.js';
 export interface TeardownOptions {
     readonly log?: Logger;
     readonly engine?: EnginePort;
@@ -14,6 +14,11 @@ export interface TeardownOptions {
     readonly reachDaemon?: boolean;
     /** How to reach the session's daemon (default: over its mutual TLS). */
     readonly connectDaemon?: ConnectDaemon;
+    /**
+     * Generations mode: whether the session's clone becomes its scope's latest generation (the job
+     * succeeded) or is discarded (default: commit). A daemon that did not stop cleanly is discarded.
+     */
+    readonly cacheOutcome?: CacheOutcome;
 }
 /**
  * The state of a session known only by its id (no record: another process, a lost state dir).

@@ -1,5 +1,7 @@
 /** The session API shared by the library, the CLI, the GitHub Action and the GitLab driver. */
 import type { SessionConfig } from '../core/config.js';
+import type { CacheMode, CacheScope } from '../core/generations.js';
+import type { GenerationPlace } from './generations.js';
 /** The triple the docker CLI, Compose, Buildx and Testcontainers read. */
 export interface ClientEnv {
     readonly DOCKER_HOST: string;
@@ -30,6 +32,8 @@ export interface SessionState {
     readonly ownsNetwork?: boolean;
     readonly containerName?: string;
     readonly volumeName?: string;
+    /** Set before the session's copy of its scope's generation is made: teardown commits or discards it. */
+    readonly generation?: GenerationPlace;
 }
 export interface LaunchOptions {
     /** Recorded as a label; the face's job identity (GitHub run/job, GitLab job id). */
@@ -44,6 +48,11 @@ export interface LaunchOptions {
         readonly name: string;
         readonly aliases: readonly string[];
     };
+    /**
+     * The cache scope (default: write and read "default"). The faces derive it from what a job cannot
+     * forge: the GitHub ref and default branch, GitLab's trusted ref.
+     */
+    readonly cacheScope?: CacheScope;
     /**
      * Where the client runs: "auto" detects a runner that itself runs in a container and attaches it
      * to the session network; "host" never attaches anything.
@@ -66,21 +75,32 @@ export interface Session {
     readonly networkName: string;
     /** The cache volume (or, with caching off, the scratch volume removed at teardown). */
     readonly cacheVolume: string;
-    readonly cacheSlot: number;
+    /** Undefined in generations mode and with caching off. */
+    readonly cacheSlot: number | undefined;
     /** The cache volume already held a daemon's data. */
     readonly cacheHit: boolean;
+    /** generations: a clone committed only on success; slots: a volume reused as jobs leave it. */
+    readonly cacheMode: CacheMode;
+    /** Why the cache is in slots mode although a store is configured. */
+    readonly cacheModeReason?: string;
+    /** In generations mode: the scope whose latest generation the session started from. */
+    readonly cacheFrom?: string;
     readonly certDir: string;
     readonly engineVersion: string;
     readonly innerEngineVersion: string;
     readonly timings: Readonly<Partial<Record<LaunchPhase, number>>>;
     readonly state: SessionState;
 }
+/** What teardown does with a generations session's copy: the faces decide by the job's result. */
+export type CacheOutcome = 'commit' | 'discard';
 export interface TeardownReport {
     readonly sessionId: string;
     /** Resources removed, as "container NAME", "network NAME", "volume NAME", "certs DIR". */
     readonly removed: readonly string[];
     /** Resources deliberately kept (the cache volume). */
     readonly kept: readonly string[];
+    /** generations mode: "committed <generation scope>", or "discarded"; undefined otherwise. */
+    readonly cache?: string;
     /** Problems met; teardown never throws. */
     readonly warnings: readonly string[];
     readonly milliseconds: number;

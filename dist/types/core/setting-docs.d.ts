@@ -1,0 +1,13 @@
+/** Setting defaults and descriptions, shared by action.yml's check, CLI help and the docs. */
+import type { SettingName } from './config.js';
+/** The pinned docker:dind image used when no image is configured. */
+export declare const DEFAULT_IMAGE = "docker:27.5.1-dind";
+export declare const DEFAULT_RUNTIME = "sysbox-runc";
+/** Mount an XFS or btrfs volume here for generations (docs/cache.md). */
+export declare const DEFAULT_CACHE_STORE = "/var/lib/secure-dind/cache";
+export interface SettingDoc {
+    readonly description: string;
+    /** Default as written by a user; undefined: unset. */
+    readonly default: string | undefined;
+}
+export declare const SETTING_DOCS: Record<SettingName, SettingDoc>;
