@@ -71,7 +71,7 @@ function hexId(): string {
 
 /** Small files of every layer; returns their count and bytes. */
 async function writeLayers(root: string): Promise<{ files: number; bytes: number; ownedFile: string }> {
-  // Content does not matter to a clone (it shares extents, whatever they hold), only allocation.
+  // A clone shares extents whatever they hold: one buffer serves every file.
   const content = randomBytes(SMALL_FILE_MAX_KIB * 1024);
   const pending: (() => Promise<void>)[] = [];
   const whiteouts: string[] = [];
@@ -96,7 +96,8 @@ async function writeLayers(root: string): Promise<{ files: number; bytes: number
         const size = (((layer + pkg * 7 + n * 13) % SMALL_FILE_MAX_KIB) + 1) * 1024 - 100;
         const uid = MAPPED_ROOT_UID + ((layer + n) % OWNERS);
         bytes += size;
-        ownedFile ||= file;
+        // The file a clone is checked on has an owner of its own (not its directory's).
+        if (!ownedFile && uid !== MAPPED_ROOT_UID) ownedFile = file;
         pending.push(async () => {
           await writeFile(join(root, file), content.subarray(0, size));
           await chown(join(root, file), uid, uid);
@@ -168,7 +169,7 @@ interface CloneSample {
   readonly ms: number;
   /** What the clone added to the filesystem's used space (after a sync). */
   readonly spaceBytes: number;
-  /** "generations" or "slots" for a checkout; "copy" for the host's own cp. */
+  /** "generations" or "slots" for a checkout; "reflink" or "full copy" for the host's own cp. */
   readonly mode: string;
   readonly reason?: string;
   /** Whether the clone kept a small file's owner (undefined: nothing was cloned). */
@@ -265,7 +266,7 @@ async function measureFilesystem(
           const target = join(scopeDir, workDirectoryName(id));
           return measureClone(ctx, fs, place, seed, id, async () => {
             await execFileAsync('cp', [...copyArgs, join(scopeDir, seed.name, '.'), target]);
-            return { mode: 'copy' };
+            return { mode: CLONING.has(kind) ? 'reflink' : 'full copy' };
           });
         },
       },
@@ -273,7 +274,7 @@ async function measureFilesystem(
     const samples = await alternate(variants, ctx.schedule, {
       progress: (line) => ctx.progress(`clone ${tag} ${line}`),
       describe: (sample) =>
-        `${formatMs(sample.ms)}, mode ${sample.mode}, ${(sample.spaceBytes / MIB).toFixed(1)} MiB more used`,
+        `${formatMs(sample.ms)}, ${sample.mode}, ${(sample.spaceBytes / MIB).toFixed(1)} MiB more used`,
     });
     for (const sample of samples.checkout!) {
       const expected = CLONING.has(kind) ? 'generations' : 'slots';
