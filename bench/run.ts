@@ -17,6 +17,7 @@ import {
   writeResults,
 } from './lib/report.js';
 import { buildExperiment } from './experiments/build.js';
+import { cloneExperiment } from './experiments/clone.js';
 import { concurrencyExperiment } from './experiments/concurrency.js';
 import { memoryExperiment } from './experiments/memory.js';
 import { mirrorExperiment } from './experiments/mirror.js';
@@ -32,6 +33,7 @@ const EXPERIMENTS: readonly Experiment[] = [
   memoryExperiment,
   soakExperiment,
   mirrorExperiment,
+  cloneExperiment,
 ];
 
 async function runExperiment(ctx: BenchContext, experiment: Experiment): Promise<ExperimentResult> {

@@ -9,6 +9,7 @@ export const EXPERIMENT_IDS = [
   'memory',
   'soak',
   'mirror',
+  'clone',
 ] as const;
 export type ExperimentId = (typeof EXPERIMENT_IDS)[number];
 

@@ -9,6 +9,7 @@ import { removeSpares } from '../../src/session/networks.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { SessionState } from '../../src/session/types.js';
 import { BENCH_LABEL, type BenchContext } from './context.js';
+import { unmountAllUnder } from './loop-fs.js';
 
 /** A secure-dind session of this run, rebuilt from its daemon container's labels. */
 function stateFromLabels(labels: Record<string, string>): SessionState {
@@ -45,6 +46,15 @@ async function sweepOwn(ctx: BenchContext): Promise<string[]> {
     await ctx.api.getContainer(container.Id).remove({ force: true, v: true });
     removed.push(`container ${container.Names[0] ?? container.Id}`);
   }
+  // Cache store helpers are labelled by the product, with this run's session ids.
+  for (const container of await ctx.engine.listContainers({
+    [LABELS.owner]: OWNER,
+    [LABELS.role]: 'helper',
+  })) {
+    if (!container.labels[LABELS.session]?.startsWith(ctx.prefix)) continue;
+    await ctx.api.getContainer(container.id).remove({ force: true });
+    removed.push(`container ${container.name}`);
+  }
   for (const network of await ctx.api.listNetworks({ filters })) {
     await ctx.api.getNetwork(network.Id).remove();
     removed.push(`network ${network.Name}`);
@@ -69,6 +79,9 @@ export async function sweep(ctx: BenchContext): Promise<{ removed: string[]; err
       errors.push(error instanceof Error ? error.message : String(error));
     }
   }
+  // Loop filesystems (the clone experiment's) are mounted under the scratch directory: unmount
+  // them before it goes, or rm would descend into them and the loop devices would stay.
+  removed.push(...(await unmountAllUnder(ctx.workDir)).map((point) => `mount ${point}`));
   await rm(ctx.workDir, { recursive: true, force: true });
   return { removed, errors };
 }

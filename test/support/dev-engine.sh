@@ -1,6 +1,7 @@
 #!/bin/bash
 # Brings up the development/CI Docker engine with everything the tests and benchmarks need:
-#   - Debian's docker.io, iptables, debootstrap, jq, busybox-static (installed when missing);
+#   - Debian's docker.io, iptables, debootstrap, jq, busybox-static, btrfs-progs, xfsprogs (installed when
+#     missing; mkfs.btrfs and mkfs.xfs make the loop filesystems of the benchmark's clone experiment);
 #   - the Sysbox stand-in registered as runtime "sysbox-runc" (a test double, see test/README.md);
 #   - dockerd running detached on /var/run/docker.sock;
 #   - images: secure-dind/base:bookworm (debootstrap), secure-dind/runner-image:dev, secure-dind/busybox:test,
