@@ -18,7 +18,7 @@ import {
 } from '../../src/session/generations.js';
 import type { BenchContext } from '../lib/context.js';
 import type { Experiment, ExperimentOutcome } from '../lib/experiment.js';
-import { type LoopFs, type LoopFsKind, missingMkfs, mountLoopFs } from '../lib/loop-fs.js';
+import { type LoopFs, type LoopFsKind, missingMkfs, mountLoopFs } from '../../test/support/loop-fs.js';
 import { type Samples, type Variant, alternate, formatMs, timed } from '../lib/measure.js';
 import { type Figure, type Ratio, figure, medianRatio } from '../lib/report.js';
 
@@ -37,7 +37,7 @@ const TARGET_MS = 1000;
 /**
  * The generation's shape: layers of an overlay2 data root, each a nested tree of small files owned
  * by a user-namespaced daemon's ids (the same count at every size: clone time goes with files and
- * extents, not bytes), a few whiteouts (character devices 0/0, which the helper needs MKNOD to
+ * extents, not bytes), a few whiteouts (character devices 0/0, which the copy needs root to
  * copy), and content-store blobs making up the rest of the size.
  */
 const LAYERS = 200;
@@ -205,7 +205,7 @@ async function measureClone(
       ownersKept: owner === undefined ? undefined : owner === seed.ownedUid,
     };
   } finally {
-    await discardGeneration(ctx.engine, place, sessionId);
+    await discardGeneration(place, sessionId);
     // The next round starts on a settled filesystem, not one still writing back this clone's removal.
     await fs.sync();
   }
@@ -233,7 +233,6 @@ async function measureFilesystem(
       store: fs.dir,
       cacheKey: ctx.cacheKey('clone'),
       scope: cacheScope('bench'),
-      image: ctx.image,
     };
     const scopeDir = scopeDirectory(place.store, place.cacheKey, place.scope.write);
     const emptyBytes = await fs.usedBytes();
@@ -256,7 +255,7 @@ async function measureFilesystem(
         name: 'checkout',
         run: (round) => {
           const id = sessionId('checkout', round.index);
-          return measureClone(ctx, fs, place, seed, id, () => checkoutGeneration(ctx.engine, place, id));
+          return measureClone(ctx, fs, place, seed, id, () => checkoutGeneration(place, id));
         },
       },
       {
@@ -298,7 +297,7 @@ function figuresOf(run: FilesystemRun): { checkout: Figure; host: Figure; space:
     checkout: figure(
       `${id}-checkout`,
       cloning
-        ? `${where}: checkoutGeneration() (helper container + clone)`
+        ? `${where}: checkoutGeneration() (the product's checkout script: lock, probe, clone)`
         : `${where}: checkoutGeneration() (probe only: reports slots)`,
       'ms',
       run.samples.checkout!.map((s) => s.ms),
@@ -380,7 +379,7 @@ function cloneOutcome(
     method: [
       `Per filesystem (${FILESYSTEMS.join(', ')}) and generation size (${sizesMiB.map(sizeLabel).join(', ')}): a fresh sparse image under the run's scratch directory, mkfs, mounted through a loop device on the engine's host, used as the cache store.`,
       `A committed generation written straight into the store layout (scopeDirectory()/generationName(), with the \`latest\` link COMMIT_SCRIPT leaves): ${LAYERS} overlay2 layers of ${PACKAGES_PER_LAYER * FILES_PER_PACKAGE} small files (1-${SMALL_FILE_MAX_KIB} KiB) in nested directories owned by uids ${MAPPED_ROOT_UID}-${MAPPED_ROOT_UID + OWNERS - 1}, their layerdb records, ${WHITEOUTS} whiteouts (character devices 0/0), and ${BLOB_MIB} MiB content-store blobs (dd from /dev/zero: allocated blocks) making up the size; then synced.`,
-      'Two clones alternate each round: checkoutGeneration() end to end (the product: helper container under runc + CHECKOUT_SCRIPT), and the clone alone on the host (`cp -a --reflink=always`; on ext4 `cp -a`, the full copy a clone costs without copy-on-write). Space: the used blocks (statfs, as df) after a sync, against before. discardGeneration() removes each clone, and the filesystem is synced, before the next.',
+      'Two clones alternate each round: checkoutGeneration() end to end (the product: CHECKOUT_SCRIPT on the host, with its reflink probe and shared lock), and the clone alone on the host (`cp -a --reflink=always`; on ext4 `cp -a`, the full copy a clone costs without copy-on-write). Space: the used blocks (statfs, as df) after a sync, against before. discardGeneration() removes each clone, and the filesystem is synced, before the next.',
       'The product falls back to cache slots on ext4: there checkoutGeneration() only probes (and must report mode "slots").',
     ],
     figures: byRun.flatMap(({ figures }) => [figures.checkout, figures.host, figures.space]),

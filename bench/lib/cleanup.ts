@@ -9,7 +9,7 @@ import { removeSpares } from '../../src/session/networks.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { SessionState } from '../../src/session/types.js';
 import { BENCH_LABEL, type BenchContext } from './context.js';
-import { unmountAllUnder } from './loop-fs.js';
+import { unmountAllUnder } from '../../test/support/loop-fs.js';
 
 /** A secure-dind session of this run, rebuilt from its daemon container's labels. */
 function stateFromLabels(labels: Record<string, string>): SessionState {

@@ -9,8 +9,9 @@
  *                                          /gen-<time>-<session>/           (a daemon's /var/lib/docker)
  *                                          /work-<session>/                 (a running session's copy)
  *
- * The helper container that does the file work sees only the session's own scope (read-write) and
- * its fallback scopes (read-only), so whatever image it runs can change no other scope.
+ * The scripts below do the file work on the engine's host, as root: a faithful copy of a daemon's
+ * data keeps every owner and overlayfs's trusted.* attributes (opaque directories), which only root
+ * on the host can read and write.
  */
 import { createHash } from 'node:crypto';
 
@@ -59,27 +60,27 @@ export function generationName(sessionId: string, committedAt: Date): string {
   return `gen-${committedAt.toISOString().replace(/[-:.]/g, '')}-${sessionId}`;
 }
 
-/** Mount points inside the helper container. */
-export const OWN_SCOPE_MOUNT = '/own';
-export const readScopeMount = (index: number) => `/read/${index}`;
-
 /**
- * Checkout: checks that the store clones copy-on-write, then clones the first latest generation
- * among the given scope mounts into work-<session> (empty when none has one). A generation is
+ * Checkout (arguments: session id, own scope directory, fallback scope directories): checks that
+ * the store clones copy-on-write, then clones the first latest generation among the scopes into
+ * the own scope's work-<session> (empty when none has one). A generation is
  * copied under a shared lock, so that a commit's trim (exclusive lock) never removes it halfway;
  * a generation trimmed before the lock is taken is gone from its path, and the next latest is tried.
- * Prints "mode=generations" and "from=<mount> <generation>", or "mode=slots" and "reason=...".
+ * Prints "mode=generations" and "from=<directory> <generation>", or "mode=slots" and "reason=...".
  */
 export const CHECKOUT_SCRIPT = `set -eu
-id=$1; shift
-own=${OWN_SCOPE_MOUNT}
+id=$1; own=$2; shift
+mkdir -p "$own"
 chmod 700 "$own"
 probe="$own/.probe-$id"
 : > "$probe.a"
 if ! cp --reflink=always "$probe.a" "$probe.b" 2>/dev/null; then
+  kind=$(stat -f -c %T "$own" | sed 's,ext2/ext3,ext2/3/4,')
   rm -f "$probe.a" "$probe.b"
+  # Nothing is left behind in a store that cannot hold generations.
+  rmdir "$own" "\${own%/*}" 2>/dev/null || true
   echo mode=slots
-  echo "reason=the cache store's filesystem ($(stat -f -c %T "$own")) cannot clone files copy-on-write (or this image's cp has no --reflink)"
+  echo "reason=the cache store's filesystem ($kind) cannot clone files copy-on-write"
   exit 0
 fi
 rm -f "$probe.a" "$probe.b"
@@ -103,13 +104,12 @@ echo from=
 `;
 
 /**
- * Commit: work-<session> becomes a generation and the scope's latest (rename of a fresh link over
+ * Commit (arguments: session id, generation name, own scope directory): work-<session> becomes a generation and the scope's latest (rename of a fresh link over
  * `latest`: atomic, last write wins). Older generations no checkout is copying go. Prints the
  * new generation's size as "kib=N". Exits 3 when the session's copy is not there.
  */
 export const COMMIT_SCRIPT = `set -eu
-id=$1; gen=$2
-own=${OWN_SCOPE_MOUNT}
+id=$1; gen=$2; own=$3
 test -d "$own/work-$id" || { echo "no copy of session $id in the store" >&2; exit 3; }
 mv -T "$own/work-$id" "$own/$gen"
 ln -sfn "$gen" "$own/.latest-$id"
@@ -124,18 +124,18 @@ done
 echo "kib=$(du -sk "$own/$gen" | cut -f1)"
 `;
 
-/** Discard: the session's copy (and a half-made one) goes; nothing committed changes. */
+/** Discard (arguments: session id, own scope directory): the session's copy goes; nothing committed changes. */
 export const DISCARD_SCRIPT = `set -eu
-id=$1
-rm -rf "${OWN_SCOPE_MOUNT}/work-$id" "${OWN_SCOPE_MOUNT}/work-$id.part"
+rm -rf "$2/work-$1" "$2/work-$1.part"
 `;
 
 /**
- * Evict: a scope's committed generations go (the host budget), except one a checkout is copying.
+ * Evict (argument: the scope directory): a scope's committed generations go (the host budget), except one a checkout is copying.
  * Running sessions' copies are theirs and stay.
  */
 export const EVICT_SCRIPT = `set -eu
-own=${OWN_SCOPE_MOUNT}
+own=$1
+[ -d "$own" ] || exit 0
 rm -f "$own/latest"
 for old in "$own"/gen-*; do
   [ -e "$old" ] || continue
@@ -147,7 +147,7 @@ done
 export type CheckoutResult =
   | {
       readonly mode: 'generations';
-      readonly fromMount: string | undefined;
+      readonly fromDirectory: string | undefined;
       readonly generation: string | undefined;
     }
   | { readonly mode: 'slots'; readonly reason: string };
@@ -162,8 +162,11 @@ export function parseCheckoutOutput(output: string): CheckoutResult | undefined 
   const mode = fields.get('mode');
   if (mode === 'slots') return { mode, reason: fields.get('reason') ?? 'the store cannot clone' };
   if (mode !== 'generations' || !fields.has('from')) return undefined;
-  const [fromMount, generation] = (fields.get('from') ?? '').split(' ');
-  return { mode, fromMount: fromMount || undefined, generation: generation || undefined };
+  const from = fields.get('from') ?? '';
+  const at = from.lastIndexOf(' ');
+  return at < 0
+    ? { mode, fromDirectory: undefined, generation: undefined }
+    : { mode, fromDirectory: from.slice(0, at), generation: from.slice(at + 1) };
 }
 
 /** The committed generation's size from the commit script's output, in bytes. */

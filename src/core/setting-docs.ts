@@ -5,7 +5,7 @@ import type { SettingName } from './config.js';
 export const DEFAULT_IMAGE = 'docker:27.5.1-dind';
 export const DEFAULT_RUNTIME = 'sysbox-runc';
 /** Mount an XFS or btrfs volume here for generations (docs/cache.md). */
-export const DEFAULT_CACHE_STORE = '/var/lib/secure-dind/cache';
+export const DEFAULT_CACHE_STORE = '/var/lib/secure-dind/store';
 
 export interface SettingDoc {
   readonly description: string;

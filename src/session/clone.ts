@@ -1,7 +1,8 @@
 /**
  * The launch step that decides the cache mode and, in generations mode, makes the session's clone:
- * a store known (within the hour) not to clone costs no helper run; a store that cannot clone, or
- * a helper that fails, leaves the session on cache slots, with the reason, and the job still runs.
+ * a store known (within the hour) not to clone is not tried again; a store this process cannot
+ * work on, one that cannot clone, or a clone that fails leaves the session on cache slots, with
+ * the reason, and the job still runs.
  */
 import { DEFAULT_SCOPE, cacheScope } from '../core/generations.js';
 import { describeError } from '../core/errors.js';
@@ -13,6 +14,7 @@ import {
   knownUnclonable,
   noteGenerationUse,
   noteUnclonable,
+  storeUnreachable,
 } from './generations.js';
 import type { LaunchContext } from './launch-context.js';
 
@@ -24,22 +26,23 @@ export function generationPlace(context: LaunchContext): GenerationPlace | undef
     store: config.cacheStore,
     cacheKey: config.cacheKey,
     scope: options.cacheScope ?? cacheScope(DEFAULT_SCOPE),
-    image: config.image,
   };
 }
 
 export async function startFromGeneration(context: LaunchContext, place: GenerationPlace): Promise<Checkout> {
-  const { stateDir, createdAt, engine, sessionId } = context;
+  const { stateDir, createdAt, sessionId } = context;
+  const unreachable = await storeUnreachable(context.config.engineHost);
+  if (unreachable !== undefined) return { mode: 'slots', reason: unreachable };
   const unclonable = await knownUnclonable(stateDir, place.store, createdAt);
   if (unclonable !== undefined) return { mode: 'slots', reason: unclonable };
   // Recorded first: a launch killed while the clone is made leaves it for its teardown to discard.
   await context.record({ generation: place });
   let checkout: Checkout;
   try {
-    checkout = await checkoutGeneration(engine, place, sessionId);
+    checkout = await checkoutGeneration(place, sessionId);
   } catch (error) {
     context.log?.warn(`cache generations unavailable, using cache slots: ${describeError(error)}`);
-    await discardGeneration(engine, place, sessionId).catch(() => undefined);
+    await discardGeneration(place, sessionId).catch(() => undefined);
     await context.record({ generation: undefined });
     return { mode: 'slots', reason: describeError(error) };
   }

@@ -37,7 +37,12 @@ export async function createDaemonContainer(
     });
   }
   const daemonJson = withRegistryMirror(
-    innerDaemonJson(config, innerRanges, daemon.mtu),
+    {
+      ...innerDaemonJson(config, innerRanges, daemon.mtu),
+      // A clone keeps files, not btrfs subvolumes: the daemon's btrfs driver (its default on a btrfs
+      // store) could not snapshot a cloned layer. overlay2 works on both cloning filesystems.
+      ...(daemon.cloneDir ? { 'storage-driver': 'overlay2' } : {}),
+    },
     daemon.registryMirror,
   );
   const tar = daemonFilesTar(daemonJson, serverCertFiles(daemon.certs));

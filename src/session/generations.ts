@@ -1,148 +1,117 @@
 /**
- * The generation store's file work, done through the engine: a short-lived helper container (the
- * session's image, under runc, no network, no capabilities but those a faithful copy needs) that
- * sees only the session's own scope (read-write) and its fallback scopes (read-only). The store is
- * a directory on the engine's host; cloning needs a filesystem that shares blocks (XFS, btrfs).
+ * The generation store's file work, done on the engine's host by root: a faithful copy of a
+ * daemon's /var/lib/docker keeps every owner and overlayfs's trusted.* attributes, which only root
+ * there can read and write. Elsewhere (another user, a remote engine, a runner in a container)
+ * sessions use cache slots, and say why. Cloning needs a filesystem that shares blocks (XFS, btrfs).
  */
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, readdir, readlink, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { SystemError } from '../core/errors.js';
 import {
   CHECKOUT_SCRIPT,
   COMMIT_SCRIPT,
   type CacheScope,
-  type CheckoutResult,
   DISCARD_SCRIPT,
   EVICT_SCRIPT,
-  OWN_SCOPE_MOUNT,
   generationName,
   parseCheckoutOutput,
   parseCommitOutput,
-  readScopeMount,
   scopeDirectory,
   workDirectoryName,
 } from '../core/generations.js';
-import { cacheKeyDigest, resourceLabels } from '../core/names.js';
+import { cacheKeyDigest } from '../core/names.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
-import type { EnginePort, Logger } from '../ports.js';
+import type { Logger } from '../ports.js';
+
+const execFileAsync = promisify(execFile);
 
 /** Where a session's generations live: recorded with the session, so teardown can commit or discard. */
 export interface GenerationPlace {
   readonly store: string;
   readonly cacheKey: string;
   readonly scope: CacheScope;
-  /** The image the helper runs (the session's). */
-  readonly image: string;
 }
 
-/** Capabilities a copy that keeps owners, modes and device nodes (overlay whiteouts) needs. */
-const HELPER_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'MKNOD'];
-/** A helper that has not finished by then is stuck (the work is metadata only on a cloning store). */
-const HELPER_DEADLINE_MS = 30 * 60_000;
+/** Where dockerd writes its process id by default. */
+const ENGINE_PID_FILE = '/var/run/docker.pid';
 
-async function runHelper(
-  engine: EnginePort,
-  place: GenerationPlace,
-  sessionId: string,
-  script: string,
-  args: readonly string[],
-  readScopes: readonly string[] = [],
-): Promise<string> {
-  const now = new Date();
-  const binds = [
-    `${scopeDirectory(place.store, place.cacheKey, place.scope.write)}:${OWN_SCOPE_MOUNT}`,
-    ...readScopes.map(
-      (scope, index) => `${scopeDirectory(place.store, place.cacheKey, scope)}:${readScopeMount(index)}:ro`,
-    ),
-  ];
-  const { statusCode, output } = await engine.runToCompletion(
-    `secure-dind-store-${sessionId}-${Date.now()}`,
-    {
-      Image: place.image,
-      Entrypoint: ['sh', '-c', script, 'sh'],
-      Cmd: [...args],
-      User: '0:0',
-      Labels: resourceLabels({
-        sessionId,
-        role: 'helper',
-        createdAt: now,
-        deadline: new Date(now.getTime() + HELPER_DEADLINE_MS),
-      }),
-      HostConfig: {
-        // The session runtime would map root away from the owners the copy must keep.
-        Runtime: 'runc',
-        NetworkMode: 'none',
-        CapDrop: ['ALL'],
-        CapAdd: HELPER_CAPABILITIES,
-        SecurityOpt: ['no-new-privileges'],
-        ReadonlyRootfs: true,
-        Binds: binds,
-      },
-    },
-  );
-  if (statusCode !== 0) {
-    throw new SystemError(
-      `the cache store helper failed (exit ${statusCode}): ${output.trim().slice(-500)}`,
-      {
-        hint: `Check that ${place.store} is writable on the engine's host and that the image ${place.image} has sh, cp and flock.`,
-      },
-    );
+/**
+ * Why this process cannot do the store's file work (undefined: it can). The store is a path on the
+ * engine's host, so this process must be root in the engine's own mount namespace (a runner in a
+ * container, even with the engine's socket, sees other paths).
+ */
+export async function storeUnreachable(engineHost: string | undefined): Promise<string | undefined> {
+  if (process.getuid?.() !== 0)
+    return 'generations need secure-dind to run as root on the engine host (a faithful copy keeps every owner and overlay attribute)';
+  if (engineHost !== undefined && !engineHost.startsWith('unix://'))
+    return `generations need the engine on this host (engine-host is ${engineHost})`;
+  try {
+    const pid = (await readFile(ENGINE_PID_FILE, 'utf8')).trim();
+    const [engine, own] = await Promise.all([readlink(`/proc/${pid}/ns/mnt`), readlink('/proc/self/ns/mnt')]);
+    if (engine === own) return undefined;
+  } catch {
+    // no engine process to compare with: not the engine's host
   }
-  return output;
+  return `generations need secure-dind to run beside the engine, in its mount namespace (checked through ${ENGINE_PID_FILE})`;
 }
+
+async function runStoreScript(script: string, args: readonly string[]): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync('sh', ['-c', script, 'sh', ...args], {
+      maxBuffer: 1024 * 1024,
+      timeout: 30 * 60_000,
+    });
+    return stdout;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim().slice(-500) ?? '';
+    throw new SystemError(`the cache store's file work failed: ${stderr || (error as Error).message}`, {
+      cause: error,
+      hint: 'Check that the cache store is writable and has room (secure-dind ls lists its generations).',
+    });
+  }
+}
+
+const dirOf = (place: GenerationPlace, scope: string) => scopeDirectory(place.store, place.cacheKey, scope);
 
 export type Checkout =
   | { readonly mode: 'generations'; readonly workDir: string; readonly fromScope: string | undefined }
   | { readonly mode: 'slots'; readonly reason: string };
 
 /** Clones the first latest generation of the session's read scopes into its own copy. */
-export async function checkoutGeneration(
-  engine: EnginePort,
-  place: GenerationPlace,
-  sessionId: string,
-): Promise<Checkout> {
-  const fallbacks = place.scope.read.filter((scope) => scope !== place.scope.write);
-  const mounts = [OWN_SCOPE_MOUNT, ...fallbacks.map((_, index) => readScopeMount(index))];
-  const output = await runHelper(
-    engine,
-    place,
-    sessionId,
-    CHECKOUT_SCRIPT,
-    [sessionId, ...mounts],
-    fallbacks,
-  );
-  const result: CheckoutResult | undefined = parseCheckoutOutput(output);
+export async function checkoutGeneration(place: GenerationPlace, sessionId: string): Promise<Checkout> {
+  const scopes = [place.scope.write, ...place.scope.read.filter((scope) => scope !== place.scope.write)];
+  const dirs = scopes.map((scope) => dirOf(place, scope));
+  const output = await runStoreScript(CHECKOUT_SCRIPT, [sessionId, ...dirs]);
+  const result = parseCheckoutOutput(output);
   if (!result)
-    throw new SystemError(`the cache store helper answered unexpectedly: ${output.trim().slice(-300)}`);
+    throw new SystemError(`the cache store's checkout answered unexpectedly: ${output.trim().slice(-300)}`);
   if (result.mode === 'slots') return result;
-  const fromIndex = result.fromMount === undefined ? -1 : mounts.indexOf(result.fromMount);
+  const fromIndex = result.fromDirectory === undefined ? -1 : dirs.indexOf(result.fromDirectory);
   return {
     mode: 'generations',
-    workDir: `${scopeDirectory(place.store, place.cacheKey, place.scope.write)}/${workDirectoryName(sessionId)}`,
-    fromScope: fromIndex === 0 ? place.scope.write : fromIndex > 0 ? fallbacks[fromIndex - 1] : undefined,
+    workDir: `${dirOf(place, place.scope.write)}/${workDirectoryName(sessionId)}`,
+    fromScope: scopes[fromIndex],
   };
 }
 
 /** The session's copy becomes its write scope's latest generation; returns its size in bytes. */
 export async function commitGeneration(
-  engine: EnginePort,
   place: GenerationPlace,
   sessionId: string,
   now: Date,
 ): Promise<number | undefined> {
-  const output = await runHelper(engine, place, sessionId, COMMIT_SCRIPT, [
+  const output = await runStoreScript(COMMIT_SCRIPT, [
     sessionId,
     generationName(sessionId, now),
+    dirOf(place, place.scope.write),
   ]);
   return parseCommitOutput(output);
 }
 
-export async function discardGeneration(
-  engine: EnginePort,
-  place: GenerationPlace,
-  sessionId: string,
-): Promise<void> {
-  await runHelper(engine, place, sessionId, DISCARD_SCRIPT, [sessionId]);
+export async function discardGeneration(place: GenerationPlace, sessionId: string): Promise<void> {
+  await runStoreScript(DISCARD_SCRIPT, [sessionId, dirOf(place, place.scope.write)]);
 }
 
 /** Host-side records of each scope's latest generation: its size and last use order the host budget. */
@@ -150,7 +119,6 @@ export interface GenerationRecord {
   readonly store: string;
   readonly cacheKey: string;
   readonly scope: string;
-  readonly image: string;
   readonly bytes: number;
   /** Epoch milliseconds of the last commit to, or checkout from, the scope. */
   readonly lastUsed: number;
@@ -194,7 +162,6 @@ export async function noteGenerationUse(
     store: place.store,
     cacheKey: place.cacheKey,
     scope,
-    image: place.image,
     bytes: known,
     lastUsed: usedAt.getTime(),
   };
@@ -215,7 +182,6 @@ async function readRecord(file: string): Promise<GenerationRecord | undefined> {
  * errs towards free space. `keep` (the scope just committed) is never evicted.
  */
 export async function enforceGenerationBudget(
-  engine: EnginePort,
   stateDir: string,
   budget: number,
   keep: { readonly store: string; readonly cacheKey: string; readonly scope: string },
@@ -228,14 +194,8 @@ export async function enforceGenerationBudget(
     if (total <= budget) break;
     if (record.store === keep.store && record.cacheKey === keep.cacheKey && record.scope === keep.scope)
       continue;
-    const place = {
-      store: record.store,
-      cacheKey: record.cacheKey,
-      image: record.image,
-      scope: { write: record.scope, read: [] },
-    };
     try {
-      await runHelper(engine, place, 'evict', EVICT_SCRIPT, []);
+      await runStoreScript(EVICT_SCRIPT, [scopeDirectory(record.store, record.cacheKey, record.scope)]);
       await rm(recordFile(stateDir, record.store, record.cacheKey, record.scope), { force: true });
       total -= record.bytes;
       evicted.push(`generation ${record.cacheKey} @ ${record.scope}`);

@@ -117,12 +117,12 @@ export async function teardown(
     const outcome = stoppedCleanly ? (options.cacheOutcome ?? 'commit') : 'discard';
     await report.step(`cache generation (${outcome})`, async () => {
       if (outcome === 'discard') {
-        await discardGeneration(engine, place, state.sessionId);
+        await discardGeneration(place, state.sessionId);
         cache = 'discarded (the next job starts from the last committed generation)';
         return;
       }
       const now = new Date();
-      const bytes = await commitGeneration(engine, place, state.sessionId, now);
+      const bytes = await commitGeneration(place, state.sessionId, now);
       await noteGenerationUse(stateDir, place, place.scope.write, now, bytes ?? 0);
       cache = `committed as the latest generation of ${place.scope.write}`;
       kept.push(`generation ${place.scope.write}`);
@@ -131,7 +131,7 @@ export async function teardown(
       const budget = state.cacheTotalMaxSize;
       await report.step('host cache budget (generations)', async () => {
         const keep = { store: place.store, cacheKey: place.cacheKey, scope: place.scope.write };
-        report.removed.push(...(await enforceGenerationBudget(engine, stateDir, budget, keep, log)));
+        report.removed.push(...(await enforceGenerationBudget(stateDir, budget, keep, log)));
       });
     }
   } else if (state.cache && state.volumeName) {
@@ -240,7 +240,6 @@ function parsePlace(label: string | undefined): GenerationPlace | undefined {
     const valid =
       typeof place.store === 'string' &&
       typeof place.cacheKey === 'string' &&
-      typeof place.image === 'string' &&
       typeof place.scope?.write === 'string';
     return valid ? { ...place, scope: { write: place.scope.write, read: [] } } : undefined;
   } catch {

@@ -2,7 +2,9 @@
  * Cache generations on real copy-on-write filesystems (XFS and btrfs on loop devices made here),
  * and the slot fallback on ext4, as a job sees them: which images the next job's daemon starts with.
  */
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CacheScope, cacheScope, scopeDirectory } from '../../src/core/generations.js';
 import { launch } from '../../src/session/launch.js';
@@ -31,6 +33,21 @@ async function leaveMarker(session: Session, tag: string): Promise<void> {
   await innerDocker(session.env, ['tag', BUSYBOX_IMAGE, `marker:${tag}`]);
 }
 
+/**
+ * An image whose second layer replaces a directory: overlayfs marks it opaque with a trusted.*
+ * attribute, which a clone must keep, or the removed file shows through again.
+ */
+async function buildReplacedDirectoryImage(session: Session): Promise<void> {
+  const context = await mkdtemp(join(tmpdir(), 'sd-test-build-'));
+  await writeFile(
+    join(context, 'Dockerfile'),
+    `FROM ${BUSYBOX_IMAGE}\nRUN mkdir -p /data && touch /data/old\nRUN rm -rf /data && mkdir /data && touch /data/new\n`,
+  );
+  await innerDocker(session.env, ['build', '-q', '-t', 'replaced:dir', context], 300_000, {
+    DOCKER_BUILDKIT: '0',
+  });
+}
+
 describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generations on %s', (kind) => {
   let store: LoopFs;
   const stateDir = testStateDir();
@@ -43,7 +60,7 @@ describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generation
     (await readdir(scopeDirectory(store.dir, cacheKey, scope))).sort();
 
   beforeAll(async () => {
-    store = await mountLoopFs(kind, 2048);
+    store = await mountLoopFs(tmpdir(), kind, 2048);
   });
   afterAll(async () => {
     await store?.release();
@@ -55,6 +72,8 @@ describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generation
     expect(first.cacheHit).toBe(false);
     expect(first.cacheFrom).toBeUndefined();
     await leaveMarker(first, 'one');
+    await buildReplacedDirectoryImage(first);
+    expect((await innerDocker(first.env, ['run', '--rm', 'replaced:dir', 'ls', '/data'])).trim()).toBe('new');
     const firstEnd = await end(first, 'commit');
     expect(firstEnd.warnings).toEqual([]);
     expect(firstEnd.cache).toMatch(/^committed/);
@@ -63,6 +82,10 @@ describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generation
     expect(failed.cacheFrom).toBe('refs/heads/main');
     expect(failed.cacheHit).toBe(true);
     expect(await markers(failed)).toEqual(['marker:one']);
+    // The clone kept overlayfs's opaque directory: the file the build removed stays removed.
+    expect((await innerDocker(failed.env, ['run', '--rm', 'replaced:dir', 'ls', '/data'])).trim()).toBe(
+      'new',
+    );
     await leaveMarker(failed, 'failed');
     expect((await end(failed, 'discard')).cache).toMatch(/^discarded/);
 
@@ -137,7 +160,7 @@ describe.runIf(engineReady)('cache generations on ext4', () => {
   const cacheKey = uniqueKey('gen-ext4');
 
   beforeAll(async () => {
-    store = await mountLoopFs('ext4', 512);
+    store = await mountLoopFs(tmpdir(), 'ext4', 512);
   });
   afterAll(async () => {
     await store?.release();
@@ -155,7 +178,7 @@ describe.runIf(engineReady)('cache generations on ext4', () => {
     expect(session.cacheMode).toBe('slots');
     expect(session.cacheSlot).toBe(0);
     expect(session.cacheModeReason).toMatch(/cannot clone files copy-on-write/);
-    expect(session.cacheModeReason).toMatch(/ext2\/ext3/);
+    expect(session.cacheModeReason).toMatch(/ext2\/3\/4/);
     const report = await teardown(session, { stateDir, cacheOutcome: 'commit' });
     expect(report.warnings).toEqual([]);
     expect(report.kept).toEqual([`volume ${session.cacheVolume}`]);

@@ -20,33 +20,31 @@ export declare function scopeDirectory(store: string, cacheKey: string, scope: s
 export declare function workDirectoryName(sessionId: string): string;
 /** Generation names sort by commit time, so that "older than mine" is a string comparison. */
 export declare function generationName(sessionId: string, committedAt: Date): string;
-/** Mount points inside the helper container. */
-export declare const OWN_SCOPE_MOUNT = "/own";
-export declare const readScopeMount: (index: number) => string;
 /**
- * Checkout: checks that the store clones copy-on-write, then clones the first latest generation
- * among the given scope mounts into work-<session> (empty when none has one). A generation is
+ * Checkout (arguments: session id, own scope directory, fallback scope directories): checks that
+ * the store clones copy-on-write, then clones the first latest generation among the scopes into
+ * the own scope's work-<session> (empty when none has one). A generation is
  * copied under a shared lock, so that a commit's trim (exclusive lock) never removes it halfway;
  * a generation trimmed before the lock is taken is gone from its path, and the next latest is tried.
- * Prints "mode=generations" and "from=<mount> <generation>", or "mode=slots" and "reason=...".
+ * Prints "mode=generations" and "from=<directory> <generation>", or "mode=slots" and "reason=...".
  */
-export declare const CHECKOUT_SCRIPT = "set -eu\nid=$1; shift\nown=/own\nchmod 700 \"$own\"\nprobe=\"$own/.probe-$id\"\n: > \"$probe.a\"\nif ! cp --reflink=always \"$probe.a\" \"$probe.b\" 2>/dev/null; then\n  rm -f \"$probe.a\" \"$probe.b\"\n  echo mode=slots\n  echo \"reason=the cache store's filesystem ($(stat -f -c %T \"$own\")) cannot clone files copy-on-write (or this image's cp has no --reflink)\"\n  exit 0\nfi\nrm -f \"$probe.a\" \"$probe.b\"\nwork=\"$own/work-$id\"\nrm -rf \"$work.part\"\nfor dir in \"$@\"; do\n  for attempt in 1 2 3; do\n    gen=$(readlink \"$dir/latest\" 2>/dev/null) || break\n    if flock -s \"$dir/$gen\" sh -c 'test -d \"$1\" && cp -a --reflink=always \"$1/.\" \"$2\"' sh \"$dir/$gen\" \"$work.part\" 2>/dev/null; then\n      mv -T \"$work.part\" \"$work\"\n      echo mode=generations\n      echo \"from=$dir $gen\"\n      exit 0\n    fi\n    rm -rf \"$work.part\"\n  done\ndone\nmkdir -p \"$work\"\necho mode=generations\necho from=\n";
+export declare const CHECKOUT_SCRIPT = "set -eu\nid=$1; own=$2; shift\nmkdir -p \"$own\"\nchmod 700 \"$own\"\nprobe=\"$own/.probe-$id\"\n: > \"$probe.a\"\nif ! cp --reflink=always \"$probe.a\" \"$probe.b\" 2>/dev/null; then\n  kind=$(stat -f -c %T \"$own\" | sed 's,ext2/ext3,ext2/3/4,')\n  rm -f \"$probe.a\" \"$probe.b\"\n  # Nothing is left behind in a store that cannot hold generations.\n  rmdir \"$own\" \"${own%/*}\" 2>/dev/null || true\n  echo mode=slots\n  echo \"reason=the cache store's filesystem ($kind) cannot clone files copy-on-write\"\n  exit 0\nfi\nrm -f \"$probe.a\" \"$probe.b\"\nwork=\"$own/work-$id\"\nrm -rf \"$work.part\"\nfor dir in \"$@\"; do\n  for attempt in 1 2 3; do\n    gen=$(readlink \"$dir/latest\" 2>/dev/null) || break\n    if flock -s \"$dir/$gen\" sh -c 'test -d \"$1\" && cp -a --reflink=always \"$1/.\" \"$2\"' sh \"$dir/$gen\" \"$work.part\" 2>/dev/null; then\n      mv -T \"$work.part\" \"$work\"\n      echo mode=generations\n      echo \"from=$dir $gen\"\n      exit 0\n    fi\n    rm -rf \"$work.part\"\n  done\ndone\nmkdir -p \"$work\"\necho mode=generations\necho from=\n";
 /**
- * Commit: work-<session> becomes a generation and the scope's latest (rename of a fresh link over
+ * Commit (arguments: session id, generation name, own scope directory): work-<session> becomes a generation and the scope's latest (rename of a fresh link over
  * `latest`: atomic, last write wins). Older generations no checkout is copying go. Prints the
  * new generation's size as "kib=N". Exits 3 when the session's copy is not there.
  */
-export declare const COMMIT_SCRIPT = "set -eu\nid=$1; gen=$2\nown=/own\ntest -d \"$own/work-$id\" || { echo \"no copy of session $id in the store\" >&2; exit 3; }\nmv -T \"$own/work-$id\" \"$own/$gen\"\nln -sfn \"$gen\" \"$own/.latest-$id\"\nmv -T \"$own/.latest-$id\" \"$own/latest\"\nfor old in \"$own\"/gen-*; do\n  name=${old##*/}\n  # Only older generations, and never the one a later commit made latest meanwhile.\n  if [ \"$name\" != \"$gen\" ] && [ \"$(printf '%s\\n%s\\n' \"$name\" \"$gen\" | sort | head -n 1)\" = \"$name\" ]; then\n    flock -n -x \"$old\" sh -c '[ \"$(readlink \"$1/latest\")\" = \"$2\" ] || { mv -T \"$1/$2\" \"$1/.trash-$2\" && rm -rf \"$1/.trash-$2\"; }' sh \"$own\" \"$name\" || true\n  fi\ndone\necho \"kib=$(du -sk \"$own/$gen\" | cut -f1)\"\n";
-/** Discard: the session's copy (and a half-made one) goes; nothing committed changes. */
-export declare const DISCARD_SCRIPT = "set -eu\nid=$1\nrm -rf \"/own/work-$id\" \"/own/work-$id.part\"\n";
+export declare const COMMIT_SCRIPT = "set -eu\nid=$1; gen=$2; own=$3\ntest -d \"$own/work-$id\" || { echo \"no copy of session $id in the store\" >&2; exit 3; }\nmv -T \"$own/work-$id\" \"$own/$gen\"\nln -sfn \"$gen\" \"$own/.latest-$id\"\nmv -T \"$own/.latest-$id\" \"$own/latest\"\nfor old in \"$own\"/gen-*; do\n  name=${old##*/}\n  # Only older generations, and never the one a later commit made latest meanwhile.\n  if [ \"$name\" != \"$gen\" ] && [ \"$(printf '%s\\n%s\\n' \"$name\" \"$gen\" | sort | head -n 1)\" = \"$name\" ]; then\n    flock -n -x \"$old\" sh -c '[ \"$(readlink \"$1/latest\")\" = \"$2\" ] || { mv -T \"$1/$2\" \"$1/.trash-$2\" && rm -rf \"$1/.trash-$2\"; }' sh \"$own\" \"$name\" || true\n  fi\ndone\necho \"kib=$(du -sk \"$own/$gen\" | cut -f1)\"\n";
+/** Discard (arguments: session id, own scope directory): the session's copy goes; nothing committed changes. */
+export declare const DISCARD_SCRIPT = "set -eu\nrm -rf \"$2/work-$1\" \"$2/work-$1.part\"\n";
 /**
- * Evict: a scope's committed generations go (the host budget), except one a checkout is copying.
+ * Evict (argument: the scope directory): a scope's committed generations go (the host budget), except one a checkout is copying.
  * Running sessions' copies are theirs and stay.
  */
-export declare const EVICT_SCRIPT = "set -eu\nown=/own\nrm -f \"$own/latest\"\nfor old in \"$own\"/gen-*; do\n  [ -e \"$old\" ] || continue\n  name=${old##*/}\n  flock -n -x \"$old\" sh -c 'mv -T \"$1/$2\" \"$1/.trash-$2\" && rm -rf \"$1/.trash-$2\"' sh \"$own\" \"$name\" || true\ndone\n";
+export declare const EVICT_SCRIPT = "set -eu\nown=$1\n[ -d \"$own\" ] || exit 0\nrm -f \"$own/latest\"\nfor old in \"$own\"/gen-*; do\n  [ -e \"$old\" ] || continue\n  name=${old##*/}\n  flock -n -x \"$old\" sh -c 'mv -T \"$1/$2\" \"$1/.trash-$2\" && rm -rf \"$1/.trash-$2\"' sh \"$own\" \"$name\" || true\ndone\n";
 export type CheckoutResult = {
     readonly mode: 'generations';
-    readonly fromMount: string | undefined;
+    readonly fromDirectory: string | undefined;
     readonly generation: string | undefined;
 } | {
     readonly mode: 'slots';

@@ -4,7 +4,7 @@ import type { SettingName } from './config.js';
 export declare const DEFAULT_IMAGE = "docker:27.5.1-dind";
 export declare const DEFAULT_RUNTIME = "sysbox-runc";
 /** Mount an XFS or btrfs volume here for generations (docs/cache.md). */
-export declare const DEFAULT_CACHE_STORE = "/var/lib/secure-dind/cache";
+export declare const DEFAULT_CACHE_STORE = "/var/lib/secure-dind/store";
 export interface SettingDoc {
     readonly description: string;
     /** Default as written by a user; undefined: unset. */

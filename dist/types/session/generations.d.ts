@@ -1,13 +1,17 @@
 import { type CacheScope } from '../core/generations.js';
-import type { EnginePort, Logger } from '../ports.js';
+import type { Logger } from '../ports.js';
 /** Where a session's generations live: recorded with the session, so teardown can commit or discard. */
 export interface GenerationPlace {
     readonly store: string;
     readonly cacheKey: string;
     readonly scope: CacheScope;
-    /** The image the helper runs (the session's). */
-    readonly image: string;
 }
+/**
+ * Why this process cannot do the store's file work (undefined: it can). The store is a path on the
+ * engine's host, so this process must be root in the engine's own mount namespace (a runner in a
+ * container, even with the engine's socket, sees other paths).
+ */
+export declare function storeUnreachable(engineHost: string | undefined): Promise<string | undefined>;
 export type Checkout = {
     readonly mode: 'generations';
     readonly workDir: string;
@@ -17,16 +21,15 @@ export type Checkout = {
     readonly reason: string;
 };
 /** Clones the first latest generation of the session's read scopes into its own copy. */
-export declare function checkoutGeneration(engine: EnginePort, place: GenerationPlace, sessionId: string): Promise<Checkout>;
+export declare function checkoutGeneration(place: GenerationPlace, sessionId: string): Promise<Checkout>;
 /** The session's copy becomes its write scope's latest generation; returns its size in bytes. */
-export declare function commitGeneration(engine: EnginePort, place: GenerationPlace, sessionId: string, now: Date): Promise<number | undefined>;
-export declare function discardGeneration(engine: EnginePort, place: GenerationPlace, sessionId: string): Promise<void>;
+export declare function commitGeneration(place: GenerationPlace, sessionId: string, now: Date): Promise<number | undefined>;
+export declare function discardGeneration(place: GenerationPlace, sessionId: string): Promise<void>;
 /** Host-side records of each scope's latest generation: its size and last use order the host budget. */
 export interface GenerationRecord {
     readonly store: string;
     readonly cacheKey: string;
     readonly scope: string;
-    readonly image: string;
     readonly bytes: number;
     /** Epoch milliseconds of the last commit to, or checkout from, the scope. */
     readonly lastUsed: number;
@@ -39,7 +42,7 @@ export declare function noteGenerationUse(stateDir: string, place: GenerationPla
  * count each generation whole (blocks it shares with another are counted twice), so the budget
  * errs towards free space. `keep` (the scope just committed) is never evicted.
  */
-export declare function enforceGenerationBudget(engine: EnginePort, stateDir: string, budget: number, keep: {
+export declare function enforceGenerationBudget(stateDir: string, budget: number, keep: {
     readonly store: string;
     readonly cacheKey: string;
     readonly scope: string;

@@ -132,7 +132,7 @@ const VALID: Record<SettingName, fc.Arbitrary<string>> = {
   ),
   'cache-slots': fc.constantFrom('1', '4', '64'),
   'registry-mirror': fc.constantFrom('off', 'auto', 'http://172.18.0.1:5000', 'https://mirror.example.com'),
-  'cache-store': fc.constantFrom('off', '/var/lib/secure-dind/cache', '/mnt/xfs-cache/', '/srv/a.b/c@d'),
+  'cache-store': fc.constantFrom('off', '/var/lib/secure-dind/store', '/mnt/xfs-cache/', '/srv/a.b/c@d'),
 };
 
 const hostile = fc.oneof(

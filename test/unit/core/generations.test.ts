@@ -41,14 +41,16 @@ describe('cache scopes', () => {
 
 describe('helper output', () => {
   it('reads a checkout from a generation, an empty start, and a store that cannot clone', () => {
-    expect(parseCheckoutOutput('mode=generations\nfrom=/read/0 gen-20261202T100000000Z-abc\n')).toEqual({
+    expect(
+      parseCheckoutOutput('mode=generations\nfrom=/store/k-1/s-2 gen-20261202T100000000Z-abc\n'),
+    ).toEqual({
       mode: 'generations',
-      fromMount: '/read/0',
+      fromDirectory: '/store/k-1/s-2',
       generation: 'gen-20261202T100000000Z-abc',
     });
     expect(parseCheckoutOutput('mode=generations\nfrom=\n')).toEqual({
       mode: 'generations',
-      fromMount: undefined,
+      fromDirectory: undefined,
       generation: undefined,
     });
     expect(parseCheckoutOutput('mode=slots\nreason=ext2/ext3 cannot clone\n')).toEqual({

@@ -37,6 +37,8 @@ export function harness() {
       runtime: 'sysbox-runc',
       'cache-key': 'unit',
       'startup-timeout': '30s',
+      // Generations do their file work on the host: integration tests cover them on real filesystems.
+      'cache-store': 'off',
       ...raw,
     });
   return {
