@@ -2,7 +2,7 @@
  * Cache generations on real copy-on-write filesystems (XFS and btrfs on loop devices made here),
  * and the slot fallback on ext4, as a job sees them: which images the next job's daemon starts with.
  */
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, realpath, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,9 @@ describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generation
     // One committed generation per scope, and no session's copy left behind.
     for (const scope of ['refs/heads/main', 'refs/heads/feature']) {
       const entries = await scopeEntries(scope);
+      // On btrfs generations are subvolumes (inode 256 at their root): clones are snapshots.
+      const latest = join(scopeDirectory(store.dir, cacheKey, scope), 'latest');
+      if (kind === 'btrfs') expect((await stat(await realpath(latest))).ino).toBe(256);
       expect(entries.filter((e) => e.startsWith('gen-'))).toHaveLength(1);
       expect(entries.filter((e) => e.startsWith('work-') || e.startsWith('.'))).toEqual([]);
       expect(entries).toContain('latest');
