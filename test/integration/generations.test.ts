@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CacheScope, cacheScope, scopeDirectory } from '../../src/core/generations.js';
+import { DEFAULT_ENGINE_HOST } from '../../src/ports.js';
+import { connectHostEngine } from '../../src/session/engine.js';
 import { launch } from '../../src/session/launch.js';
+import { reapOrphans } from '../../src/session/reaper.js';
 import { teardown } from '../../src/session/teardown.js';
 import type { CacheOutcome, Session } from '../../src/session/types.js';
 import { BUSYBOX_IMAGE, engineReady, hostDocker } from '../support/engine.js';
-import { innerDocker, loadImage, uniqueKey } from '../support/inner.js';
+import { cacheVolumes, innerDocker, loadImage, uniqueKey } from '../support/inner.js';
 import { type LoopFs, type LoopFsKind, mountLoopFs } from '../support/loop-fs.js';
 import { testConfig, testStateDir } from '../support/session.js';
 
@@ -53,9 +56,17 @@ describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generation
   const stateDir = testStateDir();
   const cacheKey = uniqueKey(`gen-${kind}`);
   const config = () => testConfig({ 'cache-key': cacheKey, 'cache-store': store.dir });
-  const start = (scope: CacheScope) => launch(config(), { cacheScope: scope }, { stateDir });
-  const end = (session: Session, outcome: CacheOutcome) =>
-    teardown(session, { stateDir, cacheOutcome: outcome });
+  // Sessions a failed assertion left running are torn down after the tests.
+  const running = new Set<Session>();
+  const start = async (scope: CacheScope) => {
+    const session = await launch(config(), { cacheScope: scope }, { stateDir });
+    running.add(session);
+    return session;
+  };
+  const end = (session: Session, outcome: CacheOutcome) => {
+    running.delete(session);
+    return teardown(session, { stateDir, cacheOutcome: outcome });
+  };
   const scopeEntries = async (scope: string) =>
     (await readdir(scopeDirectory(store.dir, cacheKey, scope))).sort();
 
@@ -63,6 +74,8 @@ describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generation
     store = await mountLoopFs(tmpdir(), kind, 2048);
   });
   afterAll(async () => {
+    for (const session of running) await end(session, 'discard');
+    for (const volume of await cacheVolumes(cacheKey)) await hostDocker(['volume', 'rm', '-f', volume]);
     await store?.release();
   });
 
@@ -154,6 +167,34 @@ describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generation
     expect(await markers(after)).toEqual(startedWith);
     await end(after, 'discard');
     expect((await scopeEntries('refs/heads/main')).filter((e) => e.startsWith('work-'))).toEqual([]);
+  });
+
+  it('a session whose launcher died is reaped past its deadline: its clone is discarded, never committed', async () => {
+    const before = await start(MAIN);
+    const startedWith = await markers(before);
+    await end(before, 'discard');
+
+    // Launched with a clock an hour behind and a 60 s deadline: already an orphan, as a crashed
+    // runner's session is once its deadline passes.
+    const orphan = await launch(
+      testConfig({ 'cache-key': cacheKey, 'cache-store': store.dir, deadline: '60s' }),
+      { cacheScope: MAIN },
+      { stateDir, now: () => new Date(Date.now() - 3600_000) },
+    );
+    await leaveMarker(orphan, 'orphan');
+    // Nobody tears it down; a later launch's reaping, or gc, finds it by label.
+    const engine = connectHostEngine(DEFAULT_ENGINE_HOST);
+    try {
+      const reaped = await reapOrphans(engine, new Date(), testStateDir());
+      expect(reaped.removed).toContain(`container ${orphan.containerName}`);
+    } finally {
+      engine.close();
+    }
+    expect((await scopeEntries('refs/heads/main')).filter((e) => e.startsWith('work-'))).toEqual([]);
+
+    const after = await start(MAIN);
+    expect(await markers(after)).toEqual(startedWith);
+    await end(after, 'discard');
   });
 });
 
