@@ -1,8 +1,8 @@
 /**
  * The one place where settings are parsed and validated. Every face (GitHub inputs, CLI options and
  * environment variables, GitLab driver settings) hands raw strings here, keyed by the setting names
- * below, and gets a typed SessionConfig or a BadInputError naming the setting as the user wrote it.
- * Nothing is created before this succeeds.
+ * (setting-docs.ts), and gets a typed SessionConfig or a BadInputError naming the setting as the
+ * user wrote it. Nothing is created before this succeeds.
  */
 import { BadInputError } from './errors.js';
 import { type Cidr, parseCidr } from './cidr.js';
@@ -19,14 +19,16 @@ import {
   parseWholeNumber,
 } from './units.js';
 
-import { SETTING_DOCS } from './setting-docs.js';
+import { SETTING_DOCS, type SettingName } from './setting-docs.js';
 
 export {
   DEFAULT_IMAGE,
   DEFAULT_RUNTIME,
   DEFAULT_CACHE_STORE,
   SETTING_DOCS,
+  SETTING_NAMES,
   type SettingDoc,
+  type SettingName,
 } from './setting-docs.js';
 
 export interface SessionConfig {
@@ -70,29 +72,6 @@ export interface SessionConfig {
   readonly cacheStore: string | undefined;
 }
 
-export const SETTING_NAMES = [
-  'runtime',
-  'image',
-  'cache',
-  'cache-key',
-  'cache-max-size',
-  'cache-total-max-size',
-  'cpus',
-  'memory',
-  'pids-limit',
-  'mtu',
-  'address-pool',
-  'daemon-config',
-  'startup-timeout',
-  'stop-timeout',
-  'deadline',
-  'engine-host',
-  'cache-slots',
-  'registry-mirror',
-  'cache-store',
-] as const;
-
-export type SettingName = (typeof SETTING_NAMES)[number];
 export type RawSettings = Partial<Record<SettingName, string | undefined>>;
 
 /** The environment variable of a setting: SECURE_DIND_CACHE_KEY for cache-key. */

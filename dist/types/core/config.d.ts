@@ -1,6 +1,7 @@
 import { type Cidr } from './cidr.js';
 import { type RegistryMirrorSetting } from './mirror.js';
-export { DEFAULT_IMAGE, DEFAULT_RUNTIME, DEFAULT_CACHE_STORE, SETTING_DOCS, type SettingDoc, } from './setting-docs.js';
+import { type SettingName } from './setting-docs.js';
+export { DEFAULT_IMAGE, DEFAULT_RUNTIME, DEFAULT_CACHE_STORE, SETTING_DOCS, SETTING_NAMES, type SettingDoc, type SettingName, } from './setting-docs.js';
 export interface SessionConfig {
     /** OCI runtime name as registered with the engine. */
     readonly runtime: string;
@@ -41,8 +42,6 @@ export interface SessionConfig {
      */
     readonly cacheStore: string | undefined;
 }
-export declare const SETTING_NAMES: readonly ["runtime", "image", "cache", "cache-key", "cache-max-size", "cache-total-max-size", "cpus", "memory", "pids-limit", "mtu", "address-pool", "daemon-config", "startup-timeout", "stop-timeout", "deadline", "engine-host", "cache-slots", "registry-mirror", "cache-store"];
-export type SettingName = (typeof SETTING_NAMES)[number];
 export type RawSettings = Partial<Record<SettingName, string | undefined>>;
 /** The environment variable of a setting: SECURE_DIND_CACHE_KEY for cache-key. */
 export declare function settingEnvName(setting: string): string;
