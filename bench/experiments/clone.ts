@@ -14,6 +14,7 @@ import { cacheScope, generationName, scopeDirectory, workDirectoryName } from '.
 import {
   type GenerationPlace,
   checkoutGeneration,
+  commitGeneration,
   discardGeneration,
 } from '../../src/session/generations.js';
 import type { BenchContext } from '../lib/context.js';
@@ -54,6 +55,8 @@ const WRITE_BATCH = 256;
 
 interface SeedGeneration {
   readonly name: string;
+  /** The data root as a directory tree, which the host's plain copy copies. */
+  readonly tree: string;
   readonly files: number;
   readonly blobs: number;
   /** A small file (relative to the generation) and the uid it has: a clone must keep it. */
@@ -144,28 +147,46 @@ async function writeBlobs(root: string, bytes: number): Promise<number> {
   return blobs;
 }
 
-/**
- * A committed generation of `sizeMiB` in the scope's directory, as COMMIT_SCRIPT leaves one: the
- * gen-<time>-<session> directory and `latest`, a relative link to it.
- */
-async function makeGeneration(scopeDir: string, sizeMiB: number, kind: LoopFsKind): Promise<SeedGeneration> {
-  const name = generationName('seed', new Date());
-  const root = join(scopeDir, name);
-  await mkdir(scopeDir, { recursive: true, mode: 0o700 });
-  // On btrfs the product's copies, and so its generations, are subvolumes (a clone is a snapshot).
-  if (kind === 'btrfs') await execFileAsync('btrfs', ['subvolume', 'create', root]);
-  else await mkdir(root, { mode: 0o710 });
+/** A data root of `sizeMiB` written into `root` (an existing directory). */
+async function writeDataRoot(root: string, sizeMiB: number): Promise<Omit<SeedGeneration, 'name' | 'tree'>> {
   const layers = await writeLayers(root);
   const blobs = await writeBlobs(root, sizeMiB * MIB - layers.bytes);
-  await symlink(name, join(scopeDir, 'latest'));
   const { uid } = await stat(join(root, layers.ownedFile));
-  return {
-    name,
-    files: layers.files + blobs,
-    blobs,
-    ownedFile: layers.ownedFile,
-    ownedUid: uid,
-  };
+  return { files: layers.files + blobs, blobs, ownedFile: layers.ownedFile, ownedUid: uid };
+}
+
+/**
+ * A committed generation of `sizeMiB` in the place's scope. Where the store clones, the product
+ * makes it: a checkout of an empty scope (a btrfs subvolume, or an ext4 image elsewhere), the data
+ * root written into the copy, a commit. On ext4 (slots: the product keeps no generations) a plain
+ * directory, linked as `latest` the way COMMIT_SCRIPT does, so a full copy has something to copy.
+ */
+async function makeGeneration(
+  place: GenerationPlace,
+  sizeMiB: number,
+  kind: LoopFsKind,
+): Promise<SeedGeneration> {
+  const scopeDir = scopeDirectory(place.store, place.cacheKey, place.scope.write);
+  if (!CLONING.has(kind)) {
+    const name = generationName('seed', new Date());
+    const root = join(scopeDir, name);
+    await mkdir(root, { recursive: true, mode: 0o710 });
+    const written = await writeDataRoot(root, sizeMiB);
+    await symlink(name, join(scopeDir, 'latest'));
+    return { name, tree: root, ...written };
+  }
+  const checkout = await checkoutGeneration(place, 'seed');
+  if (checkout.mode !== 'generations') throw new Error(`no generations on ${kind}: ${checkout.reason}`);
+  // On btrfs a generation is a subvolume, which the host's plain copy reads as it is; on XFS it
+  // is an image, so the tree is written beside the store for the host's copy and copied into it.
+  const tree = kind === 'btrfs' ? checkout.workDir : join(place.store, 'tree');
+  if (tree !== checkout.workDir) await mkdir(tree, { mode: 0o710 });
+  const written = await writeDataRoot(tree, sizeMiB);
+  if (tree !== checkout.workDir) await execFileAsync('cp', ['-a', `${tree}/.`, checkout.workDir]);
+  const committedAt = new Date();
+  await commitGeneration(place, 'seed', committedAt);
+  const name = generationName('seed', committedAt);
+  return { name, tree: tree === checkout.workDir ? join(scopeDir, name) : tree, ...written };
 }
 
 interface CloneSample {
@@ -229,8 +250,8 @@ async function measureFilesystem(
   kind: LoopFsKind,
   sizeMiB: number,
 ): Promise<FilesystemRun> {
-  // Room for the generation and one full copy of it (ext4), with slack for metadata.
-  const fs = await mountLoopFs(ctx.workDir, kind, 2 * sizeMiB + 1024);
+  // Room for the generation and one full copy of it (ext4), or its tree beside it (XFS), with slack.
+  const fs = await mountLoopFs(ctx.workDir, kind, 2 * sizeMiB + 2048);
   try {
     const place: GenerationPlace = {
       store: fs.dir,
@@ -240,7 +261,7 @@ async function measureFilesystem(
     const scopeDir = scopeDirectory(place.store, place.cacheKey, place.scope.write);
     const emptyBytes = await fs.usedBytes();
     const { value: seed, ms: seedMs } = await timed(async () => {
-      const made = await makeGeneration(scopeDir, sizeMiB, kind);
+      const made = await makeGeneration(place, sizeMiB, kind);
       // Committed generations are long settled: a clone must not pay for writing the seed back.
       await fs.sync();
       return made;
@@ -267,7 +288,7 @@ async function measureFilesystem(
           const id = sessionId('host', round.index);
           const target = join(scopeDir, workDirectoryName(id));
           return measureClone(ctx, fs, place, seed, id, async () => {
-            await execFileAsync('cp', [...copyArgs, join(scopeDir, seed.name, '.'), target]);
+            await execFileAsync('cp', [...copyArgs, `${seed.tree}/.`, target]);
             return { mode: CLONING.has(kind) ? 'reflink' : 'full copy' };
           });
         },
@@ -300,7 +321,7 @@ function figuresOf(run: FilesystemRun): { checkout: Figure; host: Figure; space:
     checkout: figure(
       `${id}-checkout`,
       cloning
-        ? `${where}: checkoutGeneration() (the product: probe, lock, ${run.kind === 'btrfs' ? 'subvolume snapshot' : 'reflink copy'})`
+        ? `${where}: checkoutGeneration() (the product: probe, lock, ${run.kind === 'btrfs' ? 'subvolume snapshot' : 'reflink copy of the ext4 image, loop mount'})`
         : `${where}: checkoutGeneration() (probe only: reports slots)`,
       'ms',
       run.samples.checkout!.map((s) => s.ms),
@@ -381,8 +402,8 @@ function cloneOutcome(
   return {
     method: [
       `Per filesystem (${FILESYSTEMS.join(', ')}) and generation size (${sizesMiB.map(sizeLabel).join(', ')}): a fresh sparse image under the run's scratch directory, mkfs, mounted through a loop device on the engine's host, used as the cache store.`,
-      `A committed generation written straight into the store layout (scopeDirectory()/generationName(), with the \`latest\` link COMMIT_SCRIPT leaves): ${LAYERS} overlay2 layers of ${PACKAGES_PER_LAYER * FILES_PER_PACKAGE} small files (1-${SMALL_FILE_MAX_KIB} KiB) in nested directories owned by uids ${MAPPED_ROOT_UID}-${MAPPED_ROOT_UID + OWNERS - 1}, their layerdb records, ${WHITEOUTS} whiteouts (character devices 0/0), and ${BLOB_MIB} MiB content-store blobs (dd from /dev/zero: allocated blocks) making up the size; then synced.`,
-      'Two clones alternate each round: checkoutGeneration() end to end (the product: CHECKOUT_SCRIPT on the host, with its reflink probe and shared lock; on btrfs a subvolume snapshot, elsewhere a reflink copy), and a plain copy on the host (`cp -a --reflink=always`; on ext4 `cp -a`, the full copy a clone costs without copy-on-write). Space: the used blocks (statfs, as df) after a sync, against before. discardGeneration() removes each clone, and the filesystem is synced, before the next.',
+      `A committed generation shaped like a Docker data root: ${LAYERS} overlay2 layers of ${PACKAGES_PER_LAYER * FILES_PER_PACKAGE} small files (1-${SMALL_FILE_MAX_KIB} KiB) in nested directories owned by uids ${MAPPED_ROOT_UID}-${MAPPED_ROOT_UID + OWNERS - 1}, their layerdb records, ${WHITEOUTS} whiteouts (character devices 0/0), and ${BLOB_MIB} MiB content-store blobs (dd from /dev/zero: allocated blocks) making up the size; then synced. On btrfs and XFS the product makes it (checkoutGeneration() of an empty scope, the tree written into the copy, commitGeneration()): a subvolume on btrfs, an ext4 image on XFS, where the same tree is also written as a plain directory beside the store for the host's copy (so the seed's space counts both). On ext4 a plain directory linked as \`latest\`.`,
+      'Two clones alternate each round: checkoutGeneration() end to end (the product: CHECKOUT_SCRIPT on the host, with its reflink probe and shared lock; on btrfs a subvolume snapshot, on XFS a reflink copy of the one image file of the generation and its loop mount), and a plain copy of the tree of the data root on the host (`cp -a --reflink=always`, the per-file cost a tree of generations would pay; on ext4 `cp -a`, the full copy a clone costs without copy-on-write). Space: the used blocks (statfs, as df) after a sync, against before. discardGeneration() removes each clone, and the filesystem is synced, before the next.',
       'The product falls back to cache slots on ext4: there checkoutGeneration() only probes (and must report mode "slots").',
     ],
     figures: byRun.flatMap(({ figures }) => [figures.checkout, figures.host, figures.space]),

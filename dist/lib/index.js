@@ -11,45 +11,72 @@ ${(sequence(tbs,algorithm,bitString(ecdsaSignature(signature))).toString("base64
 id=$1; own=$2; shift
 mkdir -p "$own"
 chmod 700 "$own"
-probe="$own/.probe-$id"
-: > "$probe.a"
-if ! cp --reflink=always "$probe.a" "$probe.b" 2>/dev/null; then
-  kind=$(stat -f -c %T "$own" | sed 's,ext2/ext3,ext2/3/4,')
-  rm -f "$probe.a" "$probe.b"
+kind=$(stat -f -c %T "$own" | sed 's,ext2/ext3,ext2/3/4,')
+unusable() {
   # Nothing is left behind in a store that cannot hold generations.
   rmdir "$own" "\${own%/*}" 2>/dev/null || true
   echo mode=slots
-  echo "reason=the cache store's filesystem ($kind) cannot clone files copy-on-write"
+  echo "reason=$1"
   exit 0
+}
+probe="$own/.probe-$id"
+: > "$probe.a"
+if ! cp --reflink=always "$probe.a" "$probe.b" 2>/dev/null; then
+  rm -f "$probe.a" "$probe.b"
+  unusable "the cache store's filesystem ($kind) cannot clone files copy-on-write"
 fi
 rm -f "$probe.a" "$probe.b"
-snapshots=
-if [ "$(stat -f -c %T "$own")" = btrfs ] && command -v btrfs >/dev/null 2>&1; then snapshots=1; fi
+if [ "$kind" = btrfs ] && command -v btrfs >/dev/null 2>&1; then layout=subvolumes
+elif command -v mkfs.ext4 >/dev/null 2>&1; then layout=images
+else unusable "generations on $kind keep each copy in an ext4 image: mkfs.ext4 is missing (Debian package e2fsprogs)"
+fi
 work="$own/work-$id"
 rm -rf "$work.part"
+from=
 for dir in "$@"; do
   for attempt in 1 2 3; do
     gen=$(readlink "$dir/latest" 2>/dev/null) || break
     if flock -s "$dir/$gen" sh -c '
-      test -d "$1" || exit 1
-      # A subvolume root has inode 256: snapshot it; else copy, sharing every block.
-      if [ -n "$3" ] && [ "$(stat -c %i "$1")" = 256 ]; then btrfs subvolume snapshot "$1" "$2" >/dev/null
-      else cp -a --reflink=always "$1/." "$2"; fi' sh "$dir/$gen" "$work.part" "$snapshots" 2>/dev/null; then
-      mv -T "$work.part" "$work"
-      echo mode=generations
-      echo "from=$dir $gen"
-      exit 0
+      if [ "$3" = subvolumes ]; then
+        # A subvolume root has inode 256.
+        [ -d "$1" ] && [ "$(stat -c %i "$1")" = 256 ] || exit 1
+        btrfs subvolume snapshot "$1" "$2" >/dev/null
+      else
+        [ -f "$1" ] || exit 1
+        cp --reflink=always "$1" "$2"
+      fi' sh "$dir/$gen" "$work.part" "$layout" 2>/dev/null; then
+      from="$dir $gen"
+      break 2
     fi
     rm -rf "$work.part"
   done
 done
-if [ -n "$snapshots" ]; then btrfs subvolume create "$work" >/dev/null; else mkdir -p "$work"; fi
+if [ "$layout" = subvolumes ]; then
+  [ -n "$from" ] || btrfs subvolume create "$work.part" >/dev/null
+  mv -T "$work.part" "$work"
+else
+  if [ -z "$from" ]; then
+    truncate -s "$(( $(stat -f -c '%b * %S' "$own") ))" "$work.part"
+    mkfs.ext4 -q -F -m 0 -E lazy_itable_init=1,lazy_journal_init=1,nodiscard "$work.part" >/dev/null
+  fi
+  mv -T "$work.part" "$work.img"
+  mkdir -p "$work"
+  mount -t ext4 -o loop,discard,noinit_itable "$work.img" "$work"
+fi
 echo mode=generations
-echo from=
+echo "from=$from"
 `,COMMIT_SCRIPT=`set -eu
 id=$1; gen=$2; own=$3
-test -d "$own/work-$id" || { echo "no copy of session $id in the store" >&2; exit 3; }
-mv -T "$own/work-$id" "$own/$gen"
+work="$own/work-$id"
+if [ -f "$work.img" ]; then
+  if mountpoint -q "$work"; then umount "$work"; fi
+  if [ -n "$(losetup -j "$work.img")" ]; then echo "session $id's image is still in use" >&2; exit 4; fi
+  rmdir "$work"
+  mv -T "$work.img" "$own/$gen"
+else
+  test -d "$work" || { echo "no copy of session $id in the store" >&2; exit 3; }
+  mv -T "$work" "$own/$gen"
+fi
 ln -sfn "$gen" "$own/.latest-$id"
 mv -T "$own/.latest-$id" "$own/latest"
 for old in "$own"/gen-*; do
@@ -61,7 +88,9 @@ for old in "$own"/gen-*; do
 done
 echo "kib=$(du -sk "$own/$gen" | cut -f1)"
 `,DISCARD_SCRIPT=`set -eu
-rm -rf "$2/work-$1" "$2/work-$1.part"
+work="$2/work-$1"
+if mountpoint -q "$work" 2>/dev/null; then umount "$work" 2>/dev/null || umount -l "$work"; fi
+rm -rf "$work" "$work.part" "$work.img"
 `,EVICT_SCRIPT=`set -eu
 own=$1
 [ -d "$own" ] || exit 0

@@ -6,12 +6,17 @@
  * scope (names hashed: keys and refs may hold characters paths may not):
  *
  *   <store>/k-<key digest>/s-<scope digest>/latest -> gen-<time>-<session>   (committed, never written)
- *                                          /gen-<time>-<session>/           (a daemon's /var/lib/docker)
- *                                          /work-<session>/                 (a running session's copy)
+ *                                          /gen-<time>-<session>            (a daemon's /var/lib/docker)
+ *                                          /work-<session>                  (a running session's copy)
+ *
+ * Two layouts, chosen by the store's filesystem. On btrfs (with btrfs-progs) a copy is a subvolume
+ * and a clone is a snapshot. Elsewhere (XFS, or btrfs without its tools) a copy is a sparse ext4
+ * image file (work-<session>.img, loop-mounted on work-<session>) and a clone is a reflink copy of
+ * that one file: constant time, where a reflink copy of the data root's tree costs time per file.
  *
  * The scripts below do the file work on the engine's host, as root: a faithful copy of a daemon's
- * data keeps every owner and overlayfs's trusted.* attributes (opaque directories), which only root
- * on the host can read and write.
+ * data keeps every owner and overlayfs's trusted.* attributes (opaque directories), and images are
+ * loop-mounted; only root on the host can do either.
  */
 import { createHash } from 'node:crypto';
 
@@ -63,62 +68,93 @@ export function generationName(sessionId: string, committedAt: Date): string {
 /**
  * Checkout (arguments: session id, own scope directory, fallback scope directories): checks that
  * the store clones copy-on-write, then clones the first latest generation among the scopes into
- * the own scope's work-<session> (empty when none has one). On btrfs, with btrfs-progs on the host,
- * copies are subvolumes and a clone is a snapshot (constant time); elsewhere a reflink copy (time
- * grows with the number of files). A generation is copied under a shared lock, so that a commit's trim (exclusive lock) never removes it halfway;
- * a generation trimmed before the lock is taken is gone from its path, and the next latest is tried.
+ * the own scope's work-<session> (a fresh, empty copy when none has one). A generation is copied
+ * under a shared lock, so that a commit's trim (exclusive lock) never removes it halfway; one
+ * trimmed before the lock is taken is gone from its path (as is one of the other layout), and the
+ * next latest is tried. An image's ext4 is as large as the store's filesystem (sparse: it takes
+ * only what the daemon writes; deletions punch holes through `discard`).
  * Prints "mode=generations" and "from=<directory> <generation>", or "mode=slots" and "reason=...".
  */
 export const CHECKOUT_SCRIPT = `set -eu
 id=$1; own=$2; shift
 mkdir -p "$own"
 chmod 700 "$own"
-probe="$own/.probe-$id"
-: > "$probe.a"
-if ! cp --reflink=always "$probe.a" "$probe.b" 2>/dev/null; then
-  kind=$(stat -f -c %T "$own" | sed 's,ext2/ext3,ext2/3/4,')
-  rm -f "$probe.a" "$probe.b"
+kind=$(stat -f -c %T "$own" | sed 's,ext2/ext3,ext2/3/4,')
+unusable() {
   # Nothing is left behind in a store that cannot hold generations.
   rmdir "$own" "\${own%/*}" 2>/dev/null || true
   echo mode=slots
-  echo "reason=the cache store's filesystem ($kind) cannot clone files copy-on-write"
+  echo "reason=$1"
   exit 0
+}
+probe="$own/.probe-$id"
+: > "$probe.a"
+if ! cp --reflink=always "$probe.a" "$probe.b" 2>/dev/null; then
+  rm -f "$probe.a" "$probe.b"
+  unusable "the cache store's filesystem ($kind) cannot clone files copy-on-write"
 fi
 rm -f "$probe.a" "$probe.b"
-snapshots=
-if [ "$(stat -f -c %T "$own")" = btrfs ] && command -v btrfs >/dev/null 2>&1; then snapshots=1; fi
+if [ "$kind" = btrfs ] && command -v btrfs >/dev/null 2>&1; then layout=subvolumes
+elif command -v mkfs.ext4 >/dev/null 2>&1; then layout=images
+else unusable "generations on $kind keep each copy in an ext4 image: mkfs.ext4 is missing (Debian package e2fsprogs)"
+fi
 work="$own/work-$id"
 rm -rf "$work.part"
+from=
 for dir in "$@"; do
   for attempt in 1 2 3; do
     gen=$(readlink "$dir/latest" 2>/dev/null) || break
     if flock -s "$dir/$gen" sh -c '
-      test -d "$1" || exit 1
-      # A subvolume root has inode 256: snapshot it; else copy, sharing every block.
-      if [ -n "$3" ] && [ "$(stat -c %i "$1")" = 256 ]; then btrfs subvolume snapshot "$1" "$2" >/dev/null
-      else cp -a --reflink=always "$1/." "$2"; fi' sh "$dir/$gen" "$work.part" "$snapshots" 2>/dev/null; then
-      mv -T "$work.part" "$work"
-      echo mode=generations
-      echo "from=$dir $gen"
-      exit 0
+      if [ "$3" = subvolumes ]; then
+        # A subvolume root has inode 256.
+        [ -d "$1" ] && [ "$(stat -c %i "$1")" = 256 ] || exit 1
+        btrfs subvolume snapshot "$1" "$2" >/dev/null
+      else
+        [ -f "$1" ] || exit 1
+        cp --reflink=always "$1" "$2"
+      fi' sh "$dir/$gen" "$work.part" "$layout" 2>/dev/null; then
+      from="$dir $gen"
+      break 2
     fi
     rm -rf "$work.part"
   done
 done
-if [ -n "$snapshots" ]; then btrfs subvolume create "$work" >/dev/null; else mkdir -p "$work"; fi
+if [ "$layout" = subvolumes ]; then
+  [ -n "$from" ] || btrfs subvolume create "$work.part" >/dev/null
+  mv -T "$work.part" "$work"
+else
+  if [ -z "$from" ]; then
+    truncate -s "$(( $(stat -f -c '%b * %S' "$own") ))" "$work.part"
+    mkfs.ext4 -q -F -m 0 -E lazy_itable_init=1,lazy_journal_init=1,nodiscard "$work.part" >/dev/null
+  fi
+  mv -T "$work.part" "$work.img"
+  mkdir -p "$work"
+  mount -t ext4 -o loop,discard,noinit_itable "$work.img" "$work"
+fi
 echo mode=generations
-echo from=
+echo "from=$from"
 `;
 
 /**
- * Commit (arguments: session id, generation name, own scope directory): work-<session> becomes a generation and the scope's latest (rename of a fresh link over
- * `latest`: atomic, last write wins). Older generations no checkout is copying go. Prints the
- * new generation's size as "kib=N". Exits 3 when the session's copy is not there.
+ * Commit (arguments: session id, generation name, own scope directory): work-<session> becomes a
+ * generation and the scope's latest (rename of a fresh link over `latest`: atomic, last write
+ * wins). An image is unmounted first, which writes back what the stopped daemon left in memory; one
+ * still attached to a loop device (mounted elsewhere) is not committed. Older generations no
+ * checkout is copying go. Prints the new generation's size as "kib=N". Exits 3 when the session's
+ * copy is not there.
  */
 export const COMMIT_SCRIPT = `set -eu
 id=$1; gen=$2; own=$3
-test -d "$own/work-$id" || { echo "no copy of session $id in the store" >&2; exit 3; }
-mv -T "$own/work-$id" "$own/$gen"
+work="$own/work-$id"
+if [ -f "$work.img" ]; then
+  if mountpoint -q "$work"; then umount "$work"; fi
+  if [ -n "$(losetup -j "$work.img")" ]; then echo "session $id's image is still in use" >&2; exit 4; fi
+  rmdir "$work"
+  mv -T "$work.img" "$own/$gen"
+else
+  test -d "$work" || { echo "no copy of session $id in the store" >&2; exit 3; }
+  mv -T "$work" "$own/$gen"
+fi
 ln -sfn "$gen" "$own/.latest-$id"
 mv -T "$own/.latest-$id" "$own/latest"
 for old in "$own"/gen-*; do
@@ -131,9 +167,14 @@ done
 echo "kib=$(du -sk "$own/$gen" | cut -f1)"
 `;
 
-/** Discard (arguments: session id, own scope directory): the session's copy goes; nothing committed changes. */
+/**
+ * Discard (arguments: session id, own scope directory): the session's copy goes (an image is
+ * unmounted first, lazily if something still holds it); nothing committed changes.
+ */
 export const DISCARD_SCRIPT = `set -eu
-rm -rf "$2/work-$1" "$2/work-$1.part"
+work="$2/work-$1"
+if mountpoint -q "$work" 2>/dev/null; then umount "$work" 2>/dev/null || umount -l "$work"; fi
+rm -rf "$work" "$work.part" "$work.img"
 `;
 
 /**

@@ -2,9 +2,11 @@
  * Cache generations on real copy-on-write filesystems (XFS and btrfs on loop devices made here),
  * and the slot fallback on ext4, as a job sees them: which images the next job's daemon starts with.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, realpath, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CacheScope, cacheScope, scopeDirectory } from '../../src/core/generations.js';
 import { DEFAULT_ENGINE_HOST } from '../../src/ports.js';
@@ -17,6 +19,8 @@ import { BUSYBOX_IMAGE, engineReady, hostDocker } from '../support/engine.js';
 import { cacheVolumes, innerDocker, loadImage, uniqueKey } from '../support/inner.js';
 import { type LoopFs, type LoopFsKind, mountLoopFs } from '../support/loop-fs.js';
 import { testConfig, testStateDir } from '../support/session.js';
+
+const execFileAsync = promisify(execFile);
 
 const MAIN = cacheScope('refs/heads/main');
 const FEATURE = cacheScope('refs/heads/feature', ['refs/heads/main']);
@@ -49,6 +53,20 @@ async function buildReplacedDirectoryImage(session: Session): Promise<void> {
   await innerDocker(session.env, ['build', '-q', '-t', 'replaced:dir', context], 300_000, {
     DOCKER_BUILDKIT: '0',
   });
+}
+
+/** The filesystem type in an image file, as blkid reads it. */
+async function filesystemIn(image: string): Promise<string> {
+  return (await execFileAsync('blkid', ['-p', '-o', 'value', '-s', 'TYPE', image])).stdout.trim();
+}
+
+/** Loop devices whose backing file lies under `dir` (a session's image still attached). */
+async function loopDevicesOver(dir: string): Promise<string[]> {
+  const { stdout } = await execFileAsync('losetup', ['-l', '-n', '-O', 'NAME,BACK-FILE']);
+  return stdout
+    .split('\n')
+    .filter((line) => line.includes(`${dir}/`))
+    .map((line) => line.trim());
 }
 
 describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generations on %s', (kind) => {
@@ -117,12 +135,16 @@ describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generation
     expect(await markers(branchAgain)).toEqual(['marker:feature', 'marker:one']);
     await end(branchAgain, 'discard');
 
+    // No session's copy is still mounted.
+    expect(await loopDevicesOver(store.dir)).toEqual([]);
     // One committed generation per scope, and no session's copy left behind.
     for (const scope of ['refs/heads/main', 'refs/heads/feature']) {
       const entries = await scopeEntries(scope);
-      // On btrfs generations are subvolumes (inode 256 at their root): clones are snapshots.
-      const latest = join(scopeDirectory(store.dir, cacheKey, scope), 'latest');
-      if (kind === 'btrfs') expect((await stat(await realpath(latest))).ino).toBe(256);
+      // On btrfs generations are subvolumes (inode 256 at their root): clones are snapshots. On
+      // XFS a generation is one ext4 image file: a clone is a reflink copy of that one file.
+      const latest = await realpath(join(scopeDirectory(store.dir, cacheKey, scope), 'latest'));
+      if (kind === 'btrfs') expect((await stat(latest)).ino).toBe(256);
+      else expect(await filesystemIn(latest)).toBe('ext4');
       expect(entries.filter((e) => e.startsWith('gen-'))).toHaveLength(1);
       expect(entries.filter((e) => e.startsWith('work-') || e.startsWith('.'))).toEqual([]);
       expect(entries).toContain('latest');
@@ -167,6 +189,7 @@ describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generation
     expect(await markers(after)).toEqual(startedWith);
     await end(after, 'discard');
     expect((await scopeEntries('refs/heads/main')).filter((e) => e.startsWith('work-'))).toEqual([]);
+    expect(await loopDevicesOver(store.dir)).toEqual([]);
   });
 
   it('a session whose launcher died is reaped past its deadline: its clone is discarded, never committed', async () => {
@@ -191,6 +214,7 @@ describe.runIf(engineReady).each<LoopFsKind>(['xfs', 'btrfs'])('cache generation
       engine.close();
     }
     expect((await scopeEntries('refs/heads/main')).filter((e) => e.startsWith('work-'))).toEqual([]);
+    expect(await loopDevicesOver(store.dir)).toEqual([]);
 
     const after = await start(MAIN);
     expect(await markers(after)).toEqual(startedWith);
