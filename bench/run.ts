@@ -105,7 +105,7 @@ async function bench(args: BenchArgs): Promise<number> {
       machine,
       load: { start: loadStart, end: await loadSnapshot(ctx.api) },
       experiments,
-      cleanup: { leaked: cleanup.removed, errors: cleanup.errors },
+      cleanup: { leaked: cleanup.removed, spareNetworks: cleanup.spares, errors: cleanup.errors },
       ok: experiments.every((e) => !e.error) && cleanup.errors.length === 0,
       seconds: Math.round((performance.now() - started) / 1000),
     };

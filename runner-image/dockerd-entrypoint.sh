@@ -1,9 +1,11 @@
-#!/bin/sh
+#!/bin/bash
 # Entry point following the docker:dind contract:
 #   - arguments starting with "-" are appended to dockerd; other arguments are run as a command;
 #   - DOCKER_TLS_CERTDIR set: serve only --tlsverify on 2376 with $DOCKER_TLS_CERTDIR/server/*.pem,
 #     generating a CA, server and client certificates there when none are provided;
 #   - DOCKER_TLS_CERTDIR empty: plain TCP on 2375 (never used by secure-dind).
+# Unlike docker:dind, containerd is started here rather than by dockerd: dockerd stopping a containerd
+# it manages adds about a second to every stop, and a job's teardown waits for that.
 set -eu
 
 if [ "$#" -eq 0 ] || [ "${1#-}" != "$1" ]; then
@@ -76,4 +78,83 @@ fi
 # A stale pid file from an unclean stop would make dockerd refuse to start.
 rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
 
-exec dockerd "$@"
+readonly CONTAINERD_CONFIG=/etc/containerd/dockerd.toml
+readonly CONTAINERD_SOCKET=/var/run/docker/containerd/containerd.sock
+# As many times as dockerd would restart a containerd of its own that died.
+readonly CONTAINERD_RESTARTS=3
+
+containerd_pid=""
+dockerd_pid=""
+stop_signal=""
+
+# dockerd retries a missing socket only after a backoff of about a second: start it once the socket is up.
+start_containerd() {
+  rm -f "$CONTAINERD_SOCKET"
+  containerd --config "$CONTAINERD_CONFIG" &
+  containerd_pid=$!
+  local tries
+  for ((tries = 0; tries < 1000; tries++)); do
+    [ -S "$CONTAINERD_SOCKET" ] && return 0
+    if ! kill -0 "$containerd_pid" 2>/dev/null; then
+      echo "dockerd-entrypoint: containerd exited before opening $CONTAINERD_SOCKET" >&2
+      containerd_pid=""
+      return 1
+    fi
+    sleep 0.01
+  done
+  echo "dockerd-entrypoint: containerd did not open $CONTAINERD_SOCKET within 10 s" >&2
+  return 1
+}
+
+# tini passes signals to this script only; dockerd gets them from here (one SIGTERM each: dockerd
+# treats a third as "exit without cleanup"). containerd gets none until dockerd has finished.
+forward() {
+  stop_signal=$1
+  if [ -n "$dockerd_pid" ]; then kill -s "$1" "$dockerd_pid" 2>/dev/null || true; fi
+}
+for signal in TERM INT QUIT HUP USR1; do
+  # shellcheck disable=SC2064 # the signal name is fixed when the trap is set
+  trap "forward $signal" "$signal"
+done
+
+# Once dockerd has stopped every container, containerd can flush its metadata and go.
+stop_containerd() {
+  if [ -n "$containerd_pid" ]; then
+    kill -TERM "$containerd_pid" 2>/dev/null
+    wait "$containerd_pid"
+  fi
+}
+
+start_containerd || exit 1
+set +e
+if [ -n "$stop_signal" ]; then
+  stop_containerd
+  exit 0
+fi
+dockerd --containerd="$CONTAINERD_SOCKET" "$@" &
+dockerd_pid=$!
+
+restarts=0
+dockerd_status=0
+while :; do
+  ended=""
+  wait -n -p ended "$dockerd_pid" ${containerd_pid:+"$containerd_pid"}
+  status=$?
+  # No pid: a forwarded signal interrupted the wait.
+  [ -z "${ended:-}" ] && continue
+  if [ "$ended" = "$dockerd_pid" ]; then
+    dockerd_status=$status
+    break
+  fi
+  containerd_pid=""
+  if ((restarts < CONTAINERD_RESTARTS)) && [ -z "$stop_signal" ]; then
+    restarts=$((restarts + 1))
+    echo "dockerd-entrypoint: containerd exited with status $status; restart $restarts of $CONTAINERD_RESTARTS" >&2
+    start_containerd && continue
+  fi
+  echo "dockerd-entrypoint: containerd is gone; stopping dockerd" >&2
+  forward TERM
+done
+
+stop_containerd
+exit "$dockerd_status"

@@ -162,7 +162,7 @@ function setupOutcome(samples: Samples<SetupSample>, networkName: string): Exper
 async function run(ctx: BenchContext): Promise<ExperimentOutcome> {
   const network = await createBareNetwork(ctx);
   try {
-    const floorCerts = await prepareFloorCerts(ctx, bareAddress(network, 2));
+    const floorCerts = await prepareFloorCerts(ctx, [bareAddress(network, 2)]);
     const samples = await alternate(
       [oursVariant(ctx), floorVariant(ctx, network, floorCerts), dindWayVariant(ctx, network)],
       ctx.schedule,

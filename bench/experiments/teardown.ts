@@ -6,7 +6,8 @@
 import type { Session } from '../../src/session/types.js';
 import { BUSYBOX_IMAGE, type BenchContext } from '../lib/context.js';
 import { innerDocker } from '../../test/support/inner.js';
-import { ensureImage, hostLogs } from '../lib/docker.js';
+import { ensureImage } from '../lib/docker.js';
+import { hostLogs } from '../../test/support/engine.js';
 import type { Experiment, ExperimentOutcome } from '../lib/experiment.js';
 import { type Samples, type Variant, alternate, formatMs, timed } from '../lib/measure.js';
 import { figure } from '../lib/report.js';

@@ -98,11 +98,14 @@ export interface FloorCerts {
   readonly client: TlsClientFiles;
 }
 
-/** Certificates made beforehand (the floor): server files in a directory to bind, client PEMs kept. */
-export async function prepareFloorCerts(ctx: BenchContext, ip: string): Promise<FloorCerts> {
+/**
+ * Certificates made beforehand (the floor): server files in a directory to bind, client PEMs kept.
+ * The server certificate names every address a bare container of the run may have.
+ */
+export async function prepareFloorCerts(ctx: BenchContext, ips: readonly string[]): Promise<FloorCerts> {
   const certs = await makeSessionCerts({
     serverDnsNames: ['docker', 'localhost'],
-    serverIps: [ip, '127.0.0.1'],
+    serverIps: [...ips, '127.0.0.1'],
   });
   const serverDir = join(ctx.workDir, 'floor-server');
   await mkdir(serverDir, { recursive: true, mode: 0o700 });

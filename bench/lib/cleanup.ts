@@ -66,22 +66,29 @@ async function sweepOwn(ctx: BenchContext): Promise<string[]> {
   return removed;
 }
 
-/** Removes everything of this run; returns what it had to remove. Never throws. */
-export async function sweep(ctx: BenchContext): Promise<{ removed: string[]; errors: string[] }> {
+/**
+ * Removes everything of this run; returns what it had to remove (leaks) apart from the spare
+ * networks the run's launches keep ready for one another (by design). Never throws.
+ */
+export async function sweep(
+  ctx: BenchContext,
+): Promise<{ removed: string[]; spares: string[]; errors: string[] }> {
   const removed: string[] = [];
   const errors: string[] = [];
-  // The run's state dir goes with it: so do the spare networks its launches made for one another.
-  const spares = (c: BenchContext) => removeSpares(c.engine, c.stateDir);
-  for (const step of [sweepSessions, sweepOwn, spares]) {
+  const attempt = async <T>(step: () => Promise<T[]>): Promise<T[]> => {
     try {
-      removed.push(...(await step(ctx)));
+      return await step();
     } catch (error) {
       errors.push(error instanceof Error ? error.message : String(error));
+      return [];
     }
-  }
+  };
+  removed.push(...(await attempt(() => sweepSessions(ctx))), ...(await attempt(() => sweepOwn(ctx))));
+  // The run's state dir goes with it: so do the spare networks its launches made for one another.
+  const spares = await attempt(() => removeSpares(ctx.engine, ctx.stateDir));
   // Loop filesystems (the clone experiment's) are mounted under the scratch directory: unmount
   // them before it goes, or rm would descend into them and the loop devices would stay.
   removed.push(...(await unmountAllUnder(ctx.workDir)).map((point) => `mount ${point}`));
   await rm(ctx.workDir, { recursive: true, force: true });
-  return { removed, errors };
+  return { removed, spares, errors };
 }

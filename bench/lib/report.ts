@@ -54,7 +54,12 @@ export interface BenchResults {
   readonly machine: MachineDescription;
   readonly load: { readonly start: LoadSnapshot; readonly end: LoadSnapshot };
   readonly experiments: readonly ExperimentResult[];
-  readonly cleanup: { readonly leaked: readonly string[]; readonly errors: readonly string[] };
+  readonly cleanup: {
+    readonly leaked: readonly string[];
+    /** The ready networks the run's launches left for the next launch (the pool), removed at the end. */
+    readonly spareNetworks: readonly string[];
+    readonly errors: readonly string[];
+  };
   readonly ok: boolean;
   readonly seconds: number;
 }
@@ -148,7 +153,11 @@ export function renderSummary(results: BenchResults): string {
   if (targets.length) parts.push(`## Targets\n\n${targetsTable(targets)}`);
   if (results.machine.runtime.standIn) parts.push(`Note: ${results.machine.runtime.note}`);
   if (results.cleanup.leaked.length)
-    parts.push(`Cleanup had to remove: ${results.cleanup.leaked.join(', ')}`);
+    parts.push(`Cleanup had to remove (leaks): ${results.cleanup.leaked.join(', ')}`);
+  if (results.cleanup.spareNetworks.length)
+    parts.push(
+      `Removed at the end, by design: ${results.cleanup.spareNetworks.length} spare network(s) the launches keep ready`,
+    );
   if (results.cleanup.errors.length) parts.push(`Cleanup errors: ${results.cleanup.errors.join('; ')}`);
   parts.push(
     failed.length ? `FAILED experiments: ${failed.join(', ')}` : 'All measured operations succeeded.',

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeClientCerts } from '../../src/tls/cert-dir.js';
 import { makeSessionCerts } from '../../src/tls/certs.js';
-import { BUSYBOX_IMAGE, RUNNER_IMAGE, TEST_RUNTIME, engineReady, hostDocker } from '../support/engine.js';
+import {
+  BUSYBOX_IMAGE,
+  RUNNER_IMAGE,
+  TEST_RUNTIME,
+  engineReady,
+  hostDocker,
+  hostLogs,
+} from '../support/engine.js';
 import { innerDocker, loadImage } from '../support/inner.js';
 import { StandaloneDaemon, waitFor } from '../support/standalone-daemon.js';
 import { tcpOpen, tlsPing } from '../support/tls-probe.js';
@@ -73,6 +80,20 @@ describe.runIf(engineReady)('runner-image under sysbox-runc with provided certif
     ).toBe('answered');
     expect(await tlsPing(ip, 2376, { ca })).toBe('refused');
     expect(await tcpOpen(ip, 2375)).toBe(false);
+  });
+
+  it('restarts a containerd that died, and the daemon runs containers again', async () => {
+    const containerdPid = async () => (await hostDocker(['exec', name, 'pgrep', '-x', 'containerd'])).trim();
+    const before = await containerdPid();
+    await hostDocker(['exec', name, 'kill', '-KILL', before]);
+    await waitFor('a new containerd', async () => {
+      const now = await containerdPid();
+      if (!now || now === before) throw new Error(`containerd pid ${now || 'none'}`);
+    });
+    await waitFor('a container run after the restart', () =>
+      innerDocker(env, ['run', '--rm', BUSYBOX_IMAGE, 'true'], 20_000),
+    );
+    expect(await hostLogs(name)).toMatch(/containerd exited with status \d+; restart 1 of 3/);
   });
 
   it('reports healthy, and on SIGTERM stops its containers and exits cleanly', async () => {

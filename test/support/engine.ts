@@ -64,6 +64,15 @@ export async function hostDocker(args: readonly string[]): Promise<string> {
   return stdout;
 }
 
+/** `docker logs` of a host container: its stdout and stderr (where dockerd and entrypoints log), as text. */
+export async function hostLogs(container: string): Promise<string> {
+  const { stdout, stderr } = await execFileAsync(DOCKER_CLI, ['logs', container], {
+    env: hostEngineEnv(),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return `${stdout}${stderr}`;
+}
+
 export interface HostResources {
   readonly containers: string[];
   readonly networks: string[];

@@ -15,7 +15,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DOCKER_CLI, hostDocker, hostEngineEnv } from './engine.js';
+import { DOCKER_CLI, hostDocker, hostEngineEnv, hostLogs } from './engine.js';
 
 const execFileAsync = promisify(execFile);
 type Obj = Record<string, unknown>;
@@ -267,9 +267,7 @@ export class EmulatedPod {
   async remove(): Promise<Record<string, string>> {
     const logs: Record<string, string> = {};
     for (const [name, container] of this.containers) {
-      logs[name] = await execFileAsync(DOCKER_CLI, ['logs', container], { env: hostEngineEnv() })
-        .then(({ stdout, stderr }) => stdout + stderr)
-        .catch(() => '');
+      logs[name] = await hostLogs(container).catch(() => '');
       await hostDocker(['rm', '-f', '-v', container]).catch(() => undefined);
     }
     this.containers.clear();
