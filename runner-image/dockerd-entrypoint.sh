@@ -87,7 +87,7 @@ containerd_pid=""
 dockerd_pid=""
 stop_signal=""
 
-# dockerd retries a missing socket only after a backoff of about a second: start it once the socket is up.
+# dockerd connects to containerd as it starts: start dockerd once the socket is up.
 start_containerd() {
   rm -f "$CONTAINERD_SOCKET"
   containerd --config "$CONTAINERD_CONFIG" &
@@ -103,13 +103,17 @@ start_containerd() {
     sleep 0.01
   done
   echo "dockerd-entrypoint: containerd did not open $CONTAINERD_SOCKET within 10 s" >&2
+  kill -KILL "$containerd_pid" 2>/dev/null
+  wait "$containerd_pid"
+  containerd_pid=""
   return 1
 }
 
 # tini passes signals to this script only; dockerd gets them from here (one SIGTERM each: dockerd
 # treats a third as "exit without cleanup"). containerd gets none until dockerd has finished.
+# HUP (reload the configuration) and USR1 (dump stacks) are passed on without meaning a stop.
 forward() {
-  stop_signal=$1
+  case $1 in TERM | INT | QUIT) stop_signal=$1 ;; esac
   if [ -n "$dockerd_pid" ]; then kill -s "$1" "$dockerd_pid" 2>/dev/null || true; fi
 }
 for signal in TERM INT QUIT HUP USR1; do
@@ -121,7 +125,8 @@ done
 stop_containerd() {
   if [ -n "$containerd_pid" ]; then
     kill -TERM "$containerd_pid" 2>/dev/null
-    wait "$containerd_pid"
+    # A signal arriving meanwhile interrupts wait: wait again until containerd is gone.
+    while kill -0 "$containerd_pid" 2>/dev/null; do wait "$containerd_pid"; done
   fi
 }
 
